@@ -1,0 +1,23 @@
+/**
+ * Electron entry (bundled to dist/electron/main.cjs; `electron` stays external). Wiring only:
+ * the lifecycle is in app.ts, the window in window.ts, app:// in protocol.ts, IPC in ipc.ts.
+ *
+ * better-sqlite3 under Electron: its `.node` addon must be built for Electron's ABI, not Node's.
+ * electron-builder rebuilds it when packaging (`npmRebuild: true`). To run the same checkout under
+ * both Node (CLI, tests) and Electron in development, build a second copy with
+ * `npx @electron/rebuild -f -w better-sqlite3 -b build-electron` (or prebuild-install
+ * --runtime electron --target <electron version>) and let openService pass
+ * `new Database(file, { nativeBinding: process.versions.electron ? <that .node> : undefined })`.
+ */
+import { join } from 'node:path';
+import { createDemoCampaign } from '../src/node/demo/create-demo-campaign';
+import { openService } from '../src/node/service/open-service';
+import { bootstrap } from './app';
+
+// __dirname is dist/electron once bundled to CJS.
+bootstrap({
+  openService,
+  createDemoCampaign,
+  rendererDir: join(__dirname, '..', 'renderer'),
+  preloadPath: join(__dirname, 'preload.cjs'),
+});

@@ -1,0 +1,266 @@
+/**
+ * The application shell: builds the layout, owns the view state, and turns user actions into
+ * API calls. Every API failure ends in a banner, never in an unhandled rejection.
+ */
+import type { Map as MlMap } from 'maplibre-gl';
+import type { SiteClass } from '../src/common/api/contract';
+import { connect, type Connection } from './api/connect';
+import { MapController } from './map/map-controller';
+import { createMap } from './map/map-view';
+import { bandsFor } from './map/imagery-layer';
+import { Store, type BandMode } from './state/store';
+import { Banners } from './ui/banner';
+import { h, isTyping } from './ui/dom';
+import { plural } from './ui/format';
+import { Legend } from './ui/legend';
+import { SiteList } from './ui/site-list';
+import { SitePanel } from './ui/site-panel';
+import { StatusBar } from './ui/status-bar';
+import { Toolbar } from './ui/toolbar';
+
+declare global {
+  interface Window {
+    /** The MapLibre map, only with `?test=1` in the page URL (e2e pixel checks). */
+    __fieldmarkMap?: MlMap;
+  }
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export class App {
+  readonly store = new Store();
+  readonly banners = new Banners();
+  private readonly conn: Connection;
+  private readonly siteList: SiteList;
+  private readonly statusBar: StatusBar;
+  private readonly sitePanel: SitePanel;
+  private mapCtl: MapController | null = null;
+  /** Bumped on every site open: late answers for an older request are dropped. */
+  private openSeq = 0;
+
+  constructor(root: HTMLElement) {
+    this.conn = connect();
+    const body = document.body;
+    body.dataset['ready'] = 'false';
+    body.dataset['host'] = this.conn.bridge.host;
+
+    this.siteList = new SiteList(this.store, {
+      openSite: (id) => void this.openSite(id),
+      setClassFilter: (cls) => this.setClassFilter(cls),
+    });
+    const toolbar = new Toolbar(this.store, {
+      setScene: (id) => this.store.set({ sceneId: id }),
+      setBands: (mode) => this.setBands(mode),
+      setLabelsVisible: (v) => this.store.set({ labelsVisible: v }),
+      fitSite: () => this.mapCtl?.fit(),
+    });
+    this.statusBar = new StatusBar(this.store, this.conn.bridge.host === 'electron' ? 'Desktop' : window.location.host);
+    const legend = new Legend(this.store);
+    this.sitePanel = new SitePanel(this.store, { setAssignment: (id) => this.store.set({ assignmentId: id, labelsVisible: true }) });
+
+    const campaign = h('div', { class: 'tb-campaign', id: 'campaign' });
+    const user = h('div', { class: 'tb-user', id: 'user' });
+    const mapEl = h('div', { class: 'map', id: 'map' });
+    const empty = h(
+      'div',
+      { class: 'map-empty', id: 'map-empty' },
+      h('div', { class: 'map-empty-title' }, 'No site open'),
+      h('div', { class: 'map-empty-hint' }, 'Pick a site in the list, or use the arrow keys.'),
+    );
+    root.append(
+      h('header', { class: 'appbar' }, h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), 'Fieldmark'), campaign, h('div', { class: 'appbar-spacer' }), user),
+      h('aside', { class: 'sidebar' }, this.siteList.el, this.sitePanel.el),
+      h('main', { class: 'workspace' }, toolbar.el, h('div', { class: 'map-wrap' }, mapEl, legend.el, empty, this.banners.el)),
+      this.statusBar.el,
+    );
+
+    this.store.subscribe((s, prev) => {
+      if (s.info !== prev.info) {
+        const c = s.info?.campaign;
+        campaign.textContent = c ? `${c.name}  ·  ${plural(c.sites, 'site')}  ·  ${plural(c.labellers, 'labeller')}` : 'No campaign';
+        user.textContent = s.info ? `${s.info.user.name} (${s.info.user.role})` : '';
+      }
+      if (s.site !== prev.site) {
+        empty.hidden = !!s.site;
+        if (s.site) body.dataset['siteId'] = s.site.id;
+        else delete body.dataset['siteId'];
+        body.dataset['sceneCount'] = String(s.site?.scenes.length ?? 0);
+      }
+      if (s.sceneId !== prev.sceneId) {
+        if (s.sceneId) body.dataset['sceneId'] = s.sceneId;
+        else delete body.dataset['sceneId'];
+      }
+      if (s.bands !== prev.bands) body.dataset['bands'] = bandsFor(s.bands).join(',');
+      if (s.labels !== prev.labels) body.dataset['labels'] = String(s.labels?.features.length ?? 0);
+      if (s.connection !== prev.connection) body.dataset['connection'] = s.connection;
+      if (s.sitesLoading !== prev.sitesLoading) body.dataset['sitesLoaded'] = String(!s.sitesLoading);
+    });
+    body.dataset['bands'] = bandsFor(this.store.state.bands).join(',');
+    body.dataset['connection'] = this.store.state.connection;
+
+    this.startMap(mapEl);
+    this.conn.monitor.onConnection((c) => this.store.set({ connection: c }));
+    this.store.set({ connection: this.conn.monitor.connection });
+    this.conn.bridge.onEvent((ev) => {
+      if (ev.type !== 'changed') return;
+      const siteId = this.store.state.siteId;
+      // ids of a labels change may name sites or labels: reload unless they name only other sites.
+      const ids = ev.ids ?? [];
+      const mayConcern = ids.length === 0 || ids.includes(siteId ?? '') || ids.some((i) => typeof i === 'number');
+      if (ev.entity === 'labels' && siteId && mayConcern) void this.reloadLabels();
+      if (ev.entity === 'sites' || ev.entity === 'campaign' || ev.entity === 'assignments') void this.loadSites();
+    });
+    document.addEventListener('keydown', (e) => this.onKey(e));
+    window.addEventListener('unhandledrejection', (e) => {
+      e.preventDefault();
+      this.banners.error(message(e.reason));
+    });
+  }
+
+  private startMap(el: HTMLElement): void {
+    let map: MlMap;
+    try {
+      map = createMap({ container: el, tileBase: this.conn.bridge.tileBase, token: this.conn.token });
+    } catch (e) {
+      this.banners.error(`The map cannot start (WebGL unavailable?): ${message(e)}`);
+      return;
+    }
+    if (new URLSearchParams(window.location.search).get('test') === '1') window.__fieldmarkMap = map;
+    this.mapCtl = new MapController(map, this.store, this.conn.bridge.tileBase, {
+      onLoading: (state, text) => this.statusBar.setLoading(state, text),
+      onTileError: (msg) => this.banners.error(msg),
+    });
+    const updateZoom = () => this.statusBar.setZoom(map.getZoom());
+    map.on('zoom', updateZoom);
+    updateZoom();
+    map.on('mousemove', (e) => this.statusBar.setCursor(e.lngLat));
+    map.on('mouseout', () => this.statusBar.setCursor(null));
+  }
+
+  /** Runs an API call; a failure becomes a banner and `undefined`. */
+  private async guard<T>(what: string, p: Promise<T>): Promise<T | undefined> {
+    try {
+      return await p;
+    } catch (e) {
+      this.banners.error(`${what}: ${message(e)}`);
+      return undefined;
+    }
+  }
+
+  async start(): Promise<void> {
+    const info = await this.guard('Cannot read the campaign', this.conn.api.getAppInfo());
+    if (info) this.store.set({ info });
+    await this.loadSites();
+    const fromHash = /^#site=([A-Za-z0-9_.:-]+)$/.exec(window.location.hash)?.[1];
+    if (fromHash && this.store.state.sites.some((s) => s.id === fromHash)) await this.openSite(fromHash);
+  }
+
+  private async loadSites(): Promise<void> {
+    const sites = await this.guard('Cannot list the sites', this.conn.api.listSites());
+    this.store.set({ sites: sites ?? this.store.state.sites, sitesLoading: false });
+  }
+
+  private setClassFilter(cls: SiteClass | null): void {
+    this.store.set({ classFilter: cls });
+  }
+
+  private setBands(mode: BandMode): void {
+    if (!this.store.state.site) return;
+    this.store.set({ bands: mode });
+  }
+
+  async openSite(id: string): Promise<void> {
+    const seq = ++this.openSeq;
+    this.store.set({ siteId: id });
+    document.body.dataset['ready'] = 'false';
+    document.body.dataset['opening'] = id;
+    const result = await this.guard(
+      `Cannot open site ${id}`,
+      Promise.all([this.conn.api.getSite(id), this.conn.api.listLabels(id)]),
+    );
+    if (seq !== this.openSeq) return;
+    delete document.body.dataset['opening'];
+    if (!result) {
+      this.store.set({ siteId: this.store.state.site?.id ?? null });
+      return;
+    }
+    const [site, labels] = result;
+    const prevScene = this.store.state.site?.scenes.find((s) => s.id === this.store.state.sceneId);
+    // Keep the same season/date position when moving between sites, else the first scene.
+    const scene =
+      (prevScene && site.scenes.find((s) => s.date === prevScene.date)) ??
+      (prevScene?.season ? site.scenes.find((s) => s.season === prevScene.season) : undefined) ??
+      site.scenes[0] ??
+      null;
+    this.store.set({ site, labels, sceneId: scene?.id ?? null, assignmentId: null });
+    if (window.location.hash !== `#site=${id}`) window.history.replaceState(window.history.state, '', `#site=${id}`);
+  }
+
+  private async reloadLabels(): Promise<void> {
+    const site = this.store.state.site;
+    if (!site) return;
+    const labels = await this.guard(`Cannot reload the labels of ${site.id}`, this.conn.api.listLabels(site.id));
+    if (labels && this.store.state.site?.id === site.id) this.store.set({ labels });
+  }
+
+  private stepScene(delta: number): void {
+    const s = this.store.state;
+    const scenes = s.site?.scenes ?? [];
+    if (scenes.length < 2) return;
+    const i = scenes.findIndex((x) => x.id === s.sceneId);
+    const next = scenes[(i + delta + scenes.length) % scenes.length];
+    if (next) this.store.set({ sceneId: next.id });
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
+    const s = this.store.state;
+    const onMap = e.target instanceof HTMLElement && !!e.target.closest('.map');
+    switch (e.key) {
+      case 'f':
+      case 'F':
+        this.setBands(s.bands === 'true' ? 'false' : 'true');
+        break;
+      case 'l':
+      case 'L':
+        if (s.site) this.store.set({ labelsVisible: !s.labelsVisible });
+        break;
+      case 'z':
+      case 'Z':
+        this.mapCtl?.fit();
+        break;
+      case '[':
+        this.stepScene(-1);
+        break;
+      case ']':
+        this.stepScene(1);
+        break;
+      case 'ArrowDown':
+      case 'ArrowUp':
+        if (onMap) return; // the map pans with arrow keys when it has focus
+        this.siteList.step(e.key === 'ArrowDown' ? 1 : -1);
+        this.siteList.focus();
+        break;
+      case '0':
+      case '1':
+      case '2':
+      case '3':
+      case '4':
+      case '5':
+      case '6':
+      case '7':
+      case '8':
+      case '9':
+        this.sitePanel.pick(Number(e.key));
+        break;
+      case 'Escape':
+        for (const b of this.banners.el.querySelectorAll<HTMLElement>('.banner')) this.banners.dismiss(b.dataset['message'] ?? '');
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+  }
+}

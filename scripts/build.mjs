@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+// Builds everything the CLI, `npm start` and the tests need into dist/ (run by `npm ci` via
+// `prepare`). esbuild bundles our own code; npm packages stay external for the Node targets and
+// are bundled for the renderer. `--watch` rebuilds on change.
+import { build, context } from 'esbuild';
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const watch = process.argv.includes('--watch');
+const dist = join(root, 'dist');
+
+const nodeCommon = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+};
+
+const targets = [
+  { ...nodeCommon, entryPoints: [join(root, 'src/node/cli/main.ts')], outfile: join(dist, 'cli.js'), format: 'esm' },
+  {
+    ...nodeCommon,
+    entryPoints: [join(root, 'electron/main.ts')],
+    outfile: join(dist, 'electron/main.cjs'),
+    format: 'cjs',
+    external: ['electron'],
+    // Modules written for ESM read import.meta.url; give the CJS bundle a real one.
+    define: { 'import.meta.url': '__fieldmarkImportMetaUrl' },
+    banner: { js: "const __fieldmarkImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  },
+  {
+    // The sandboxed preload may only require('electron'): bundle everything else into it.
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: ['electron'],
+    entryPoints: [join(root, 'electron/preload.ts')],
+    outfile: join(dist, 'electron/preload.cjs'),
+    sourcemap: 'inline',
+    logLevel: 'warning',
+  },
+  {
+    bundle: true,
+    platform: 'browser',
+    target: ['chrome120'],
+    format: 'esm',
+    entryPoints: [join(root, 'renderer/main.ts')],
+    outfile: join(dist, 'renderer/app.js'),
+    sourcemap: 'linked',
+    minify: !watch,
+    logLevel: 'warning',
+    loader: { '.css': 'css' },
+  },
+];
+
+function copyStatic() {
+  const out = join(dist, 'renderer');
+  mkdirSync(out, { recursive: true });
+  const mlDir = dirname(require.resolve('maplibre-gl/package.json'));
+  const files = [
+    [join(root, 'renderer/index.html'), join(out, 'index.html')],
+    [join(root, 'renderer/styles.css'), join(out, 'styles.css')],
+    [join(mlDir, 'dist/maplibre-gl.css'), join(out, 'maplibre-gl.css')],
+    [join(mlDir, 'dist/maplibre-gl-csp-worker.js'), join(out, 'maplibre-gl-csp-worker.js')],
+  ];
+  for (const [from, to] of files) if (existsSync(from)) copyFileSync(from, to);
+}
+
+const present = targets.filter((t) => existsSync(t.entryPoints[0]));
+for (const t of targets) if (!present.includes(t)) console.warn(`build: skipping missing entry ${t.entryPoints[0]}`);
+
+if (!watch) rmSync(dist, { recursive: true, force: true });
+mkdirSync(dist, { recursive: true });
+writeFileSync(join(dist, 'package.json'), '{"type":"module"}\n');
+if (watch) {
+  for (const t of present) await (await context(t)).watch();
+  copyStatic();
+  console.log('build: watching');
+} else {
+  const t0 = Date.now();
+  await Promise.all(present.map((t) => build(t)));
+  copyStatic();
+  console.log(`build: ${present.length} bundles in ${Date.now() - t0} ms`);
+}

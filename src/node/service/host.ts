@@ -1,0 +1,20 @@
+/**
+ * What a host (HTTP server, Electron main, CLI) needs from the service: an API bound to a caller,
+ * the event hub, and tile rendering (binary, outside the API).
+ */
+import type { Caller, FieldmarkApi } from '../../common/api/contract';
+import type { EventHub } from '../../common/api/events';
+import type { TileRequest } from '../../common/api/tiles';
+
+export interface ServiceHost {
+  /** The API as seen by this caller (authorization of data happens inside). */
+  as(caller: Caller): FieldmarkApi;
+  /** The caller a local desktop user (Electron, `serve` on 127.0.0.1 without --host) acts as. */
+  readonly localCaller: Caller;
+  readonly events: EventHub;
+  /** The caller a sign-in token belongs to, or null for an unknown token. */
+  callerForToken(token: string): Caller | null;
+  /** A PNG, or null when the tile does not touch the scene. Throws ApiError for bad scenes / forbidden access. */
+  renderTile(caller: Caller, req: TileRequest): Promise<Buffer | null>;
+  close(): void;
+}

@@ -1,0 +1,103 @@
+/** Campaigns and labellers (people and, in the demo, simulated labellers). */
+import { createHash } from 'node:crypto';
+import type { CampaignSummary, Category, LabellerSummary, Role } from '../../common/api/contract';
+import type { Db } from './database';
+
+export interface CampaignSettings {
+  categories: Category[];
+  /** Score weights (DOMAIN.md 2): area, fragmentation, edge, categorical. */
+  weights: { area: number; fragmentation: number; edge: number; categorical: number };
+  qRate: number;
+  trustThreshold: number;
+  rejectBelow: number;
+  minFieldAreaM2: number;
+  labellersPerClass4: number;
+}
+
+export const DEFAULT_SETTINGS: CampaignSettings = {
+  categories: [
+    { id: 'annualcropland', group: 'field' },
+    { id: 'fallow', group: 'field' },
+    { id: 'noncropland', group: 'no_field' },
+    { id: 'unsure', group: 'no_field' },
+  ],
+  weights: { area: 0.55, fragmentation: 0.225, edge: 0.1, categorical: 0.125 },
+  qRate: 0.1,
+  trustThreshold: 0.45,
+  rejectBelow: 0.4,
+  minFieldAreaM2: 400,
+  labellersPerClass4: 3,
+};
+
+export function insertCampaign(db: Db, c: { id: string; name: string; settings: CampaignSettings; createdAt?: string }): void {
+  db.prepare('INSERT INTO campaigns (id, name, settings, created_at) VALUES (?, ?, ?, ?)').run(
+    c.id,
+    c.name,
+    JSON.stringify(c.settings),
+    c.createdAt ?? new Date().toISOString(),
+  );
+}
+
+export interface CampaignRow {
+  id: string;
+  name: string;
+  settings: CampaignSettings;
+}
+
+/** The campaign of this database (one campaign per file for now); null when empty. */
+export function currentCampaign(db: Db): CampaignRow | null {
+  const row = db.prepare('SELECT id, name, settings FROM campaigns ORDER BY created_at, id LIMIT 1').get() as
+    | { id: string; name: string; settings: string }
+    | undefined;
+  if (!row) return null;
+  return { id: row.id, name: row.name, settings: JSON.parse(row.settings) as CampaignSettings };
+}
+
+export function campaignSummary(db: Db, c: CampaignRow): CampaignSummary {
+  const count = (sql: string): number => (db.prepare(sql).pluck().get(c.id) as number) ?? 0;
+  return {
+    id: c.id,
+    name: c.name,
+    categories: c.settings.categories,
+    sites: count('SELECT count(*) FROM sites WHERE campaign_id = ?'),
+    labellers: count(
+      "SELECT count(DISTINCT a.labeller_id) FROM assignments a JOIN sites s ON s.id = a.site_id WHERE s.campaign_id = ?",
+    ),
+    assignments: count('SELECT count(*) FROM assignments a JOIN sites s ON s.id = a.site_id WHERE s.campaign_id = ?'),
+  };
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+export function insertLabeller(
+  db: Db,
+  l: { id: string; name: string; role: Role; token?: string | null; profile?: unknown; createdAt?: string },
+): void {
+  db.prepare('INSERT INTO labellers (id, name, role, token_hash, profile, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+    l.id,
+    l.name,
+    l.role,
+    l.token ? hashToken(l.token) : null,
+    l.profile === undefined ? null : JSON.stringify(l.profile),
+    l.createdAt ?? new Date().toISOString(),
+  );
+}
+
+export function labellerByToken(db: Db, token: string): { id: string; name: string; role: Role } | null {
+  const row = db.prepare('SELECT id, name, role FROM labellers WHERE token_hash = ?').get(hashToken(token)) as
+    | { id: string; name: string; role: Role }
+    | undefined;
+  return row ?? null;
+}
+
+export function listLabellers(db: Db): LabellerSummary[] {
+  return db
+    .prepare(
+      `SELECT l.id, l.name, l.role, count(a.id) AS assignments
+         FROM labellers l LEFT JOIN assignments a ON a.labeller_id = l.id
+        GROUP BY l.id ORDER BY l.id`,
+    )
+    .all() as LabellerSummary[];
+}

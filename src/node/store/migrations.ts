@@ -1,0 +1,88 @@
+/**
+ * Versioned schema migrations. `PRAGMA user_version` holds the number of migrations applied;
+ * each runs in its own transaction. Append only: never edit a migration that has shipped.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: the foundation schema (campaign, scenes, sites, labellers, assignments, labels, reference).
+  `
+  CREATE TABLE campaigns (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    settings    TEXT NOT NULL,            -- JSON: categories with groups, weights, q rate, thresholds
+    created_at  TEXT NOT NULL
+  );
+  CREATE TABLE labellers (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    role        TEXT NOT NULL CHECK (role IN ('labeller','supervisor','admin')),
+    token_hash  TEXT,                     -- sha256 of the sign-in token, NULL for none
+    profile     TEXT,                     -- JSON: simulated labeller behaviour (demo), NULL for people
+    created_at  TEXT NOT NULL
+  );
+  CREATE TABLE scenes (
+    id          TEXT PRIMARY KEY,
+    campaign_id TEXT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+    path        TEXT NOT NULL,            -- absolute path or http(s) URL
+    mask_path   TEXT,                     -- UDM2-like cloud mask, if any
+    date        TEXT NOT NULL,            -- YYYY-MM-DD
+    season      TEXT,
+    kind        TEXT NOT NULL,
+    crs         TEXT NOT NULL,
+    width       INTEGER NOT NULL,
+    height      INTEGER NOT NULL,
+    bands       INTEGER NOT NULL,
+    band_roles  TEXT NOT NULL,            -- JSON array, e.g. ["blue","green","red","nir"]
+    min_lon REAL NOT NULL, min_lat REAL NOT NULL, max_lon REAL NOT NULL, max_lat REAL NOT NULL
+  );
+  CREATE TABLE sites (
+    id          TEXT PRIMARY KEY,
+    campaign_id TEXT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+    cls         INTEGER NOT NULL CHECK (cls IN (1,2,4)),
+    status      TEXT NOT NULL DEFAULT 'open',
+    cell        TEXT NOT NULL,            -- GeoJSON Polygon, EPSG:4326
+    min_lon REAL NOT NULL, min_lat REAL NOT NULL, max_lon REAL NOT NULL, max_lat REAL NOT NULL
+  );
+  CREATE INDEX sites_campaign ON sites(campaign_id, cls);
+  CREATE TABLE site_scenes (
+    site_id  TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    scene_id TEXT NOT NULL REFERENCES scenes(id) ON DELETE CASCADE,
+    PRIMARY KEY (site_id, scene_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE assignments (
+    id           INTEGER PRIMARY KEY,
+    site_id      TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    labeller_id  TEXT NOT NULL REFERENCES labellers(id),
+    status       TEXT NOT NULL CHECK (status IN ('assigned','submitted','approved','rejected','untrusted','returned','abandoned')),
+    started_at   TEXT NOT NULL,
+    submitted_at TEXT,
+    UNIQUE (site_id, labeller_id)
+  );
+  CREATE INDEX assignments_labeller ON assignments(labeller_id);
+  CREATE TABLE labels (
+    id            INTEGER PRIMARY KEY,
+    assignment_id INTEGER NOT NULL REFERENCES assignments(id) ON DELETE CASCADE,
+    category      TEXT NOT NULL,
+    geometry      TEXT NOT NULL,          -- GeoJSON Polygon/MultiPolygon, EPSG:4326
+    provenance    TEXT NOT NULL CHECK (provenance IN ('drawn','suggested','imported','simulated')),
+    created_at    TEXT NOT NULL
+  );
+  CREATE INDEX labels_assignment ON labels(assignment_id);
+  CREATE VIRTUAL TABLE labels_rtree USING rtree(id, min_lon, max_lon, min_lat, max_lat);
+  CREATE TABLE reference_labels (
+    id         INTEGER PRIMARY KEY,
+    site_id    TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    category   TEXT NOT NULL,
+    geometry   TEXT NOT NULL,
+    source     TEXT NOT NULL,             -- 'expert', 'imported', 'demo-truth'
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX reference_site ON reference_labels(site_id);
+  CREATE TABLE truth_fields (             -- demo only: the fields the generator drew (known truth)
+    id          TEXT PRIMARY KEY,
+    campaign_id TEXT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+    crop        TEXT NOT NULL,
+    area_ha     REAL NOT NULL,
+    geometry    TEXT NOT NULL
+  );
+  `,
+];
