@@ -14,7 +14,7 @@
 import { Rng } from './rng.js';
 import { ValueNoise } from './noise.js';
 import { type Pt, bbox, isSimpleRing, ringsOverlap, unionAdjacent } from './geom.js';
-import { areaHa3857, densify, type WorldLayout } from './fields.js';
+import { densify, type WorldLayout } from './fields.js';
 import type { DemoLabellerProfile } from './types.js';
 
 export const CATEGORIES = [
@@ -181,6 +181,3 @@ export function rasterIoU(a: Pt[][], b: Pt[][], rect: [number, number, number, n
   for (let i = 0; i < W * H; i++) { const x = ma[i] as number, y = mb[i] as number; inter += x & y; uni += x | y; }
   return uni === 0 ? 1 : inter / uni;
 }
-
-/** Ground area (ha) of a ring in world metres. */
-export function ringHa(r: Pt[]): number { return areaHa3857(r); }

@@ -33,7 +33,7 @@ const smooth = (e0: number, e1: number, x: number) => {
 /** Cloud and haze fields at every pixel (wx, wy: world coords relative to the centre). */
 export function computeAtmosphere(spec: AtmosphereSpec, wx: Float32Array, wy: Float32Array, W: number, H: number): Atmosphere {
   const n = wx.length;
-  const alpha = new Float32Array(n), shadow = new Float32Array(n), haze = new Float32Array(n);
+  const alpha = new Float32Array(n), shadow = new Float32Array(n);
   const rng = rngFor(spec.seed, 'clouds');
   const [x0, y0, x1, y1] = spec.extentRel;
   const clouds: Cloud[] = [];
@@ -76,7 +76,7 @@ export function computeAtmosphere(spec: AtmosphereSpec, wx: Float32Array, wy: Fl
     return env * (0.45 + 1.5 * texture.at(x, y));
   };
   // smooth fields: evaluated on a coarse lattice (every 2 px for clouds) and interpolated
-  const hz = sampleCoarse((x, y) => spec.haze * (0.65 + 0.7 * hazeN.at(x, y)), wx, wy, W, H, 16);
+  const haze = sampleCoarse((x, y) => Math.min(1, Math.max(0, spec.haze * (0.65 + 0.7 * hazeN.at(x, y)))), wx, wy, W, H, 16);
   const dens = clouds.length ? sampleCoarse(density, wx, wy, W, H, 2) : null;
   const sdens = clouds.length ? sampleCoarse((x, y) => density(x - sx, y - sy), wx, wy, W, H, 2) : null;
   for (let i = 0; i < n; i++) {
@@ -86,8 +86,6 @@ export function computeAtmosphere(spec: AtmosphereSpec, wx: Float32Array, wy: Fl
       const ds = sdens[i] as number;
       shadow[i] = ds <= 0 ? 0 : smooth(0.3, 0.75, ds);
     }
-    const h = hz[i] as number;
-    haze[i] = h < 0 ? 0 : h > 1 ? 1 : h;
   }
   return { alpha, shadow, haze };
 }

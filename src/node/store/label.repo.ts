@@ -33,7 +33,10 @@ export function insertReferenceLabel(
   const info = db
     .prepare('INSERT INTO reference_labels (site_id, category, geometry, source, created_at) VALUES (?, ?, ?, ?, ?)')
     .run(r.siteId, r.category, JSON.stringify(r.geometry), r.source, r.createdAt ?? new Date().toISOString());
-  return Number(info.lastInsertRowid);
+  const id = Number(info.lastInsertRowid);
+  const [minX, minY, maxX, maxY] = bboxOf(r.geometry);
+  db.prepare('INSERT INTO reference_rtree (id, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)').run(id, minX, maxX, minY, maxY);
+  return id;
 }
 
 export function assignmentsOfSite(db: Db, siteId: string, onlyLabeller?: string): AssignmentSummary[] {

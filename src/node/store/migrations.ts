@@ -85,4 +85,50 @@ export const MIGRATIONS: readonly string[] = [
     geometry    TEXT NOT NULL
   );
   `,
+  // 2: edit log, reviews, scores, consensus results, spatial index of reference labels.
+  `
+  CREATE TABLE edit_log (
+    id            INTEGER PRIMARY KEY,
+    assignment_id INTEGER REFERENCES assignments(id) ON DELETE CASCADE,
+    labeller_id   TEXT REFERENCES labellers(id),
+    at            TEXT NOT NULL,
+    command       TEXT NOT NULL,          -- JSON: the serialised editor command {type, ...}
+    suggestion_id TEXT                    -- the suggestion a command accepted/rejected, if any
+  );
+  CREATE INDEX edit_log_assignment ON edit_log(assignment_id, id);
+  CREATE TABLE reviews (
+    id            INTEGER PRIMARY KEY,
+    assignment_id INTEGER NOT NULL REFERENCES assignments(id) ON DELETE CASCADE,
+    reviewer_id   TEXT REFERENCES labellers(id),
+    rating        INTEGER NOT NULL CHECK (rating BETWEEN 0 AND 4),  -- DOMAIN.md rubric; 2-4 pass
+    comment       TEXT,
+    at            TEXT NOT NULL
+  );
+  CREATE INDEX reviews_assignment ON reviews(assignment_id);
+  CREATE TABLE scores (                   -- one row per scored Class 1 assignment
+    assignment_id INTEGER PRIMARY KEY REFERENCES assignments(id) ON DELETE CASCADE,
+    computed_at   TEXT NOT NULL,
+    score         REAL NOT NULL,
+    area          REAL NOT NULL,
+    fragmentation REAL NOT NULL,
+    edge          REAL NOT NULL,
+    legacy_edge   REAL NOT NULL,
+    categorical   REAL NOT NULL,
+    field_skill   REAL NOT NULL,
+    no_field_skill REAL NOT NULL,
+    metrics       TEXT NOT NULL           -- JSON: every other metric of the compare output
+  );
+  CREATE TABLE consensus_results (        -- one row per Class 4 site and method
+    site_id        TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    method         TEXT NOT NULL CHECK (method IN ('bayes','staple','majority')),
+    computed_at    TEXT NOT NULL,
+    mean_risk      REAL NOT NULL,
+    risky_fraction REAL NOT NULL,
+    risk_path      TEXT,                  -- float32 COG of per-pixel risk, relative to the db folder
+    consensus      TEXT NOT NULL,         -- GeoJSON MultiPolygon of the consensus fields
+    details        TEXT NOT NULL,         -- JSON: iterations, sensitivity/specificity, notes
+    PRIMARY KEY (site_id, method)
+  ) WITHOUT ROWID;
+  CREATE VIRTUAL TABLE reference_rtree USING rtree(id, min_lon, max_lon, min_lat, max_lat);
+  `,
 ];
