@@ -68,7 +68,7 @@ function copyStatic() {
     [join(root, 'renderer/index.html'), join(out, 'index.html')],
     [join(root, 'renderer/styles.css'), join(out, 'styles.css')],
     [join(mlDir, 'dist/maplibre-gl.css'), join(out, 'maplibre-gl.css')],
-    [join(mlDir, 'dist/maplibre-gl-csp-worker.js'), join(out, 'maplibre-gl-csp-worker.js')],
+    [join(mlDir, 'dist/maplibre-gl-worker.mjs'), join(out, 'maplibre-gl-worker.mjs')],
   ];
   for (const [from, to] of files) if (existsSync(from)) copyFileSync(from, to);
 }

@@ -57,9 +57,28 @@ describe.skipIf(!hasChromium)('renderer foundation (headless Chromium + fieldmar
     return decodePng(await page.screenshot({ type: 'png' }));
   }
 
+  /**
+   * Waits until `body` carries every given data-* value (e.g. {siteId, ready: 'true'}); stops
+   * early with the UI's error banners, if any show up. (A function, not a string: the page's CSP
+   * forbids eval.)
+   */
+  async function waitForBody(what: string, want: Record<string, string>): Promise<void> {
+    try {
+      await page.waitForFunction(
+        (w) => Object.entries(w).every(([k, v]) => document.body.dataset[k] === v) || document.querySelector('.banner') !== null,
+        want,
+        { timeout: 30_000 },
+      );
+    } catch (e) {
+      throw new Error(`${what}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}; errors: ${JSON.stringify(errors)}`);
+    }
+    const banners = await page.locator('.banner').allTextContents();
+    if (banners.length) throw new Error(`${what}: the UI shows errors: ${JSON.stringify(banners)}; console: ${JSON.stringify(errors)}`);
+  }
+
   /** Waits until `body[data-site-id]` names the site and its view's tiles are loaded. */
   async function waitForSite(id: string): Promise<void> {
-    await page.waitForFunction((siteId) => document.body.dataset['siteId'] === siteId && document.body.dataset['ready'] === 'true', id, { timeout: 30_000 });
+    await waitForBody(`open site ${id}`, { siteId: id, ready: 'true' });
   }
 
   /** Screen positions (page pixels) of lon/lat points, through the map's own projection. */
@@ -144,7 +163,7 @@ describe.skipIf(!hasChromium)('renderer foundation (headless Chromium + fieldmar
     const before = await shot();
     const count = tileRequests.length;
     await page.keyboard.press('f');
-    await page.waitForFunction(() => document.body.dataset['bands'] === '4,3,2' && document.body.dataset['ready'] === 'true', null, { timeout: 30_000 });
+    await waitForBody('false colour', { bands: '4,3,2', ready: 'true' });
     const after = await shot();
     const fresh = tileRequests.slice(count);
     expect(fresh.length).toBeGreaterThan(0);
@@ -178,7 +197,7 @@ describe.skipIf(!hasChromium)('renderer foundation (headless Chromium + fieldmar
       // The README picture: true colour, the site with the most labellers.
       const best = [...sites].sort((a, b) => b.assignmentCount - a.assignmentCount)[0]!;
       await page.keyboard.press('f');
-      await page.waitForFunction(() => document.body.dataset['bands'] === '3,2,1');
+      await waitForBody('true colour', { bands: '3,2,1' });
       await page.locator(`#site-list .site-row[data-site-id="${best.id}"]`).click();
       await waitForSite(best.id);
       await page.mouse.move(VIEWPORT.width * 0.6, VIEWPORT.height * 0.45);
