@@ -19,7 +19,7 @@ describe('Lambert azimuthal equal-area (ellipsoidal)', () => {
     for (const [lon0, lat0] of [[-1.5, 7.5], [36.8, -1.3], [10, 60], [-71.8, 42.1]] as const) {
       const p = laea(lon0, lat0);
       const def = `+proj=laea +lat_0=${lat0} +lon_0=${lon0} +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs`;
-      for (const [dl, dp] of [[0.003, 0.002], [-0.01, 0.007], [0.02, -0.015], [0, 0]]) {
+      for (const [dl, dp] of [[0.003, 0.002], [-0.01, 0.007], [0.02, -0.015], [0, 0]] as const) {
         const [x, y] = p.forward(lon0 + dl, lat0 + dp);
         const [ex, ey] = proj4('EPSG:4326', def, [lon0 + dl, lat0 + dp]);
         expect(Math.abs(x - ex)).toBeLessThan(1e-3);
