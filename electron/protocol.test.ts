@@ -122,7 +122,7 @@ describe('app:// scheme', () => {
       bands: [4, 3, 2],
       stretch: [2, 98],
       size: 512,
-    });
+    }, expect.objectContaining({ signal: expect.anything() }));
   });
 
   it('answers a transparent PNG of the tile size when the tile misses the scene', async () => {

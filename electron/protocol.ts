@@ -91,13 +91,14 @@ export function resolveStaticPath(root: string, pathname: string): string | null
   return join(base, back);
 }
 
-async function serveTile(url: URL, opts: AppProtocolOptions, head: boolean): Promise<Response> {
+async function serveTile(url: URL, opts: AppProtocolOptions, head: boolean, signal?: AbortSignal): Promise<Response> {
   try {
     const req = parseTilePath(url.pathname, url.searchParams);
-    const png = await opts.service.renderTile(opts.service.localCaller, req);
+    const png = await opts.service.renderTile(opts.service.localCaller, req, { signal });
     return bytes(png ?? emptyPng(req.size), 'image/png', 'private, max-age=300', head);
   } catch (e) {
     if (e instanceof ApiError) return text(HTTP_STATUS[e.code], `${e.code}: ${e.message}`, head);
+    if ((e as Error)?.name === 'AbortError') return text(499, 'CANCELLED: the tile request was cancelled', head);
     opts.onError?.(`tile ${url.pathname}`, e);
     return text(500, 'INTERNAL: the tile could not be rendered', head);
   }
@@ -133,7 +134,7 @@ export function createAppProtocolHandler(opts: AppProtocolOptions): (request: Re
     if (url.protocol !== `${APP_SCHEME}:` || url.hostname !== APP_HOST || url.port !== '') {
       return text(404, `NOT_FOUND: unknown host ${url.host.slice(0, 60)}`, head);
     }
-    if (url.pathname === '/tiles' || url.pathname.startsWith('/tiles/')) return serveTile(url, opts, head);
+    if (url.pathname === '/tiles' || url.pathname.startsWith('/tiles/')) return serveTile(url, opts, head, request.signal);
     return serveFile(url, opts, head);
   };
 }

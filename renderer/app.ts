@@ -17,6 +17,13 @@ import { SiteList } from './ui/site-list';
 import { SitePanel } from './ui/site-panel';
 import { StatusBar } from './ui/status-bar';
 import { Toolbar } from './ui/toolbar';
+import { Editor } from './editor/editor';
+import { actionFor, type EditorAction } from './editor/keymap';
+import { TaskFlow } from './editor/task-flow';
+import { installTestHooks } from './editor/test-hooks';
+import { EditTools } from './ui/edit-tools';
+import { HelpOverlay } from './ui/help-overlay';
+import { TaskPanel } from './ui/task-panel';
 
 declare global {
   interface Window {
@@ -39,9 +46,23 @@ export class App {
   private mapCtl: MapController | null = null;
   /** Bumped on every site open: late answers for an older request are dropped. */
   private openSeq = 0;
+  /** The editor, once the map's style has loaded. */
+  private readonly editorReady: Promise<Editor>;
+  private resolveEditor!: (e: Editor) => void;
+  private editor: Editor | null = null;
+  private readonly flow: TaskFlow;
+  private readonly help = new HelpOverlay();
+  private taskPanel: TaskPanel | null = null;
+  private tools: EditTools | null = null;
+  private readonly taskSlot: HTMLElement;
+  private readonly toolSlot: HTMLElement;
 
   constructor(root: HTMLElement) {
     this.conn = connect();
+    this.editorReady = new Promise((r) => (this.resolveEditor = r));
+    this.flow = new TaskFlow({ api: this.conn.api, store: this.store, banners: this.banners, editor: this.editorReady });
+    this.taskSlot = h('div', { class: 'task-slot' });
+    this.toolSlot = h('div', { class: 'tool-slot' });
     const body = document.body;
     body.dataset['ready'] = 'false';
     body.dataset['host'] = this.conn.bridge.host;
@@ -71,9 +92,10 @@ export class App {
     );
     root.append(
       h('header', { class: 'appbar' }, h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), 'Fieldmark'), campaign, h('div', { class: 'appbar-spacer' }), user),
-      h('aside', { class: 'sidebar' }, this.siteList.el, this.sitePanel.el),
-      h('main', { class: 'workspace' }, toolbar.el, h('div', { class: 'map-wrap' }, mapEl, legend.el, empty, this.banners.el)),
+      h('aside', { class: 'sidebar' }, this.taskSlot, this.siteList.el, this.sitePanel.el),
+      h('main', { class: 'workspace' }, toolbar.el, h('div', { class: 'map-wrap' }, mapEl, legend.el, empty, this.toolSlot, this.banners.el)),
       this.statusBar.el,
+      this.help.el,
     );
 
     this.store.subscribe((s, prev) => {
@@ -109,7 +131,8 @@ export class App {
       // ids of a labels change may name sites or labels: reload unless they name only other sites.
       const ids = ev.ids ?? [];
       const mayConcern = ids.length === 0 || ids.includes(siteId ?? '') || ids.some((i) => typeof i === 'number');
-      if (ev.entity === 'labels' && siteId && mayConcern) void this.reloadLabels();
+      // While a task is open its own edits are what changed: the editor knows them already.
+      if (ev.entity === 'labels' && siteId && mayConcern && !this.store.state.task) void this.reloadLabels();
       if (ev.entity === 'sites' || ev.entity === 'campaign' || ev.entity === 'assignments') void this.loadSites();
     });
     document.addEventListener('keydown', (e) => this.onKey(e));
@@ -137,6 +160,29 @@ export class App {
     updateZoom();
     map.on('mousemove', (e) => this.statusBar.setCursor(e.lngLat));
     map.on('mouseout', () => this.statusBar.setCursor(null));
+    const mapCtl = this.mapCtl;
+    void mapCtl.ready.then(() => this.startEditor(map, mapCtl));
+  }
+
+  private startEditor(map: MlMap, mapCtl: MapController): void {
+    const editor = new Editor(map, mapCtl.edit!, this.conn.api, {
+      onUpdate: () => {
+        this.taskPanel?.render();
+        this.tools?.render();
+      },
+      problem: (m) => this.banners.error(m),
+    });
+    this.editor = editor;
+    this.taskPanel = new TaskPanel(editor, { nextTask: () => void this.flow.next(), submit: () => void this.flow.submit(), returnTask: () => void this.flow.returnTask() });
+    this.tools = new EditTools(editor);
+    this.taskSlot.append(this.taskPanel.el);
+    this.toolSlot.append(this.tools.el, this.tools.hint);
+    window.addEventListener('beforeunload', (e) => {
+      // Autosave sends every edit at once; only a still-unanswered one makes the browser ask.
+      if (editor.session?.pending) e.preventDefault();
+    });
+    installTestHooks(editor, map);
+    this.resolveEditor(editor);
   }
 
   /** Runs an API call; a failure becomes a banner and `undefined`. */
@@ -154,7 +200,9 @@ export class App {
     if (info) this.store.set({ info });
     await this.loadSites();
     const fromHash = /^#site=([A-Za-z0-9_.:-]+)$/.exec(window.location.hash)?.[1];
-    if (fromHash && this.store.state.sites.some((s) => s.id === fromHash)) await this.openSite(fromHash);
+    const taskHash = /^#task=(\d+)$/.exec(window.location.hash)?.[1];
+    if (taskHash) await this.flow.open(Number(taskHash));
+    else if (fromHash && this.store.state.sites.some((s) => s.id === fromHash)) await this.openSite(fromHash);
   }
 
   private async loadSites(): Promise<void> {
@@ -172,6 +220,7 @@ export class App {
   }
 
   async openSite(id: string): Promise<void> {
+    if (this.store.state.task) await this.flow.close();
     const seq = ++this.openSeq;
     this.store.set({ siteId: id });
     document.body.dataset['ready'] = 'false';
@@ -214,8 +263,54 @@ export class App {
     if (next) this.store.set({ sceneId: next.id });
   }
 
+  /** Editor keys first while a task is open (or N / ? without one); true when handled. */
+  private editorKey(e: KeyboardEvent): boolean {
+    const ed = this.editor;
+    if (!ed || isTyping(e.target)) return false;
+    if (this.help.open && (e.key === 'Escape' || e.key === '?')) {
+      this.help.toggle(false);
+      return true;
+    }
+    if (ed.modeKey(e)) return true;
+    const action = actionFor(e);
+    if (!ed.session) {
+      if (action === 'nextTask') void this.flow.next();
+      else if (action === 'help') this.help.toggle();
+      else return false;
+      return true;
+    }
+    if (!e.ctrlKey && !e.metaKey && !e.altKey && /^[1-9]$/.test(e.key)) {
+      ed.pickCategory(Number(e.key));
+      return true;
+    }
+    if (!action) return false;
+    this.runAction(ed, action);
+    return true;
+  }
+
+  private runAction(ed: Editor, action: EditorAction): void {
+    switch (action) {
+      case 'undo': return ed.undo();
+      case 'redo': return ed.redo();
+      case 'merge': return ed.merge();
+      case 'delete': return ed.deleteSelected();
+      case 'snap': return ed.toggleSnapping();
+      case 'comment': return this.taskPanel?.focusComment();
+      case 'nextIssue': return ed.nextIssue();
+      case 'submit': return void this.flow.submit();
+      case 'nextTask': return void this.flow.next();
+      case 'help': return this.help.toggle();
+      default: return ed.setMode(action);
+    }
+  }
+
   private onKey(e: KeyboardEvent): void {
-    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
+    if (e.defaultPrevented) return;
+    if (this.editorKey(e)) {
+      e.preventDefault();
+      return;
+    }
+    if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
     const s = this.store.state;
     const onMap = e.target instanceof HTMLElement && !!e.target.closest('.map');
     switch (e.key) {

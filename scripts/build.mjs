@@ -3,7 +3,7 @@
 // `prepare`). esbuild bundles our own code; npm packages stay external for the Node targets and
 // are bundled for the renderer. `--watch` rebuilds on change.
 import { build, context } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,10 @@ const nodeCommon = {
 
 const targets = [
   { ...nodeCommon, entryPoints: [join(root, 'src/node/cli/main.ts')], outfile: join(dist, 'cli.js'), format: 'esm' },
+  // The tile workers (node:worker_threads) of the imagery engine, found beside cli.js / electron/.
+  { ...nodeCommon, entryPoints: [join(root, 'src/node/imagery/tile-worker.ts')], outfile: join(dist, 'tile-worker.js'), format: 'esm' },
+  // The score workers of `fieldmark score` / `bench score` (src/node/quality/score-pool.ts).
+  { ...nodeCommon, entryPoints: [join(root, 'src/node/quality/score-worker.ts')], outfile: join(dist, 'score-worker.js'), format: 'esm' },
   {
     ...nodeCommon,
     entryPoints: [join(root, 'electron/main.ts')],
@@ -76,7 +80,8 @@ function copyStatic() {
 const present = targets.filter((t) => existsSync(t.entryPoints[0]));
 for (const t of targets) if (!present.includes(t)) console.warn(`build: skipping missing entry ${t.entryPoints[0]}`);
 
-if (!watch) rmSync(dist, { recursive: true, force: true });
+// dist/ is overwritten in place (never deleted first): a CLI or server running from it keeps working
+// while it is rebuilt. `npm run clean` removes it.
 mkdirSync(dist, { recursive: true });
 writeFileSync(join(dist, 'package.json'), '{"type":"module"}\n');
 if (watch) {

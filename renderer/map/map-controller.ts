@@ -9,6 +9,7 @@ import type { SiteSummary } from '../../src/common/api/contract';
 import { bboxOf } from '../../src/common/geo/geojson';
 import type { Store, ViewState } from '../state/store';
 import { IMAGERY_PREFIX, ImageryLayer } from './imagery-layer';
+import { EditLayers } from './edit-layers';
 import { LabelLayers } from './label-layers';
 import { SITE_DIM_LAYER, SiteLayers } from './site-layers';
 import { whenStyleLoaded } from './map-view';
@@ -24,6 +25,10 @@ export class MapController {
   private imagery!: ImageryLayer;
   private site!: SiteLayers;
   private labels!: LabelLayers;
+  /** The editor's layers (on top of everything); set once the style has loaded. */
+  edit: EditLayers | null = null;
+  /** Resolves once the style has loaded and every layer exists. */
+  readonly ready: Promise<void>;
   private loaded = false;
   /** A view change was applied; the next `idle` means its tiles are in. */
   private awaitingIdle = false;
@@ -35,7 +40,7 @@ export class MapController {
     private readonly tileBase: string,
     private readonly hooks: MapControllerHooks,
   ) {
-    void whenStyleLoaded(map).then(() => this.init());
+    this.ready = whenStyleLoaded(map).then(() => this.init());
     map.on('idle', () => this.onIdle());
     map.on('error', (e) => this.onError(e as { error?: unknown; sourceId?: string }));
     map.on('dataloading', (e) => {
@@ -48,6 +53,7 @@ export class MapController {
     this.site = new SiteLayers(this.map);
     this.labels = new LabelLayers(this.map);
     this.site.addOutlines();
+    this.edit = new EditLayers(this.map);
     this.imagery = new ImageryLayer(this.map, this.tileBase, SITE_DIM_LAYER);
     this.loaded = true;
     this.store.subscribe((s, prev) => this.apply(s, prev));

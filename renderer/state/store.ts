@@ -3,7 +3,7 @@
  * synchronous subscribers. Panels and map layers render from it; user actions go through
  * `AppController`, which calls the API and then `set`s the result.
  */
-import type { AppInfo, LabelCollection, SiteClass, SiteDetail, SiteSummary } from '../../src/common/api/contract';
+import type { AppInfo, LabelCollection, SiteClass, SiteDetail, SiteSummary, TaskState } from '../../src/common/api/contract';
 import type { ConnectionState } from '../api/connection';
 
 export type BandMode = 'true' | 'false';
@@ -23,6 +23,8 @@ export interface ViewState {
   assignmentId: number | null;
   labelsVisible: boolean;
   connection: ConnectionState;
+  /** The task open in the editor (its site is `site`), or null. */
+  task: TaskState | null;
 }
 
 export const INITIAL_STATE: ViewState = {
@@ -38,6 +40,7 @@ export const INITIAL_STATE: ViewState = {
   assignmentId: null,
   labelsVisible: true,
   connection: 'connecting',
+  task: null,
 };
 
 export type Listener = (state: ViewState, prev: ViewState) => void;

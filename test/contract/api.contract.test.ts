@@ -8,6 +8,7 @@ import { ApiError } from '../../src/common/api/errors';
 import type { RunningServer } from '../../src/node/server/http-server';
 import type { FieldmarkService } from '../../src/node/service/fieldmark-service';
 import { openService } from '../../src/node/service/open-service';
+import { scoreCampaign } from '../../src/node/quality/score-campaign';
 import { makeMiniCampaign, MINI } from '../fixtures/mini-campaign';
 import { httpClient, httpRaw, inProcessClient, inProcessRaw, startTestServer, type RawCall } from './transports';
 
@@ -141,5 +142,67 @@ describe.each(transports)('API contract over $name', (t) => {
     expect(labels.features.map((f) => f.properties.labellerId)).toEqual([MINI.labellerA, MINI.labellerA]);
     expect(await codeOf(api.listLabels(MINI.site1, { labellerId: MINI.labellerB }))).toBe('FORBIDDEN');
     expect(await codeOf(api.listLabellers())).toBe('FORBIDDEN');
+  });
+});
+
+// Label quality and consensus (issue 7). The mini campaign's Class 1 site is scored first
+// (statuses untouched); it has no Class 4 site, so there is no consensus yet.
+describe.each(transports)('quality API over $name', (t) => {
+  beforeAll(async () => {
+    await scoreCampaign(service.db, { applyRules: false });
+  });
+
+  it('staff list labeller quality and read a history with per-category breakdowns', async () => {
+    const { api } = t.admin();
+    const q = await api.listLabellerQuality();
+    expect(q.map((l) => l.id)).toEqual([MINI.labellerA, MINI.labellerB]);
+    const a = q[0]!;
+    expect(a.scored).toBe(1);
+    expect(a.meanScore!).toBeGreaterThan(0);
+    expect(a.meanScore!).toBeLessThanOrEqual(1);
+    expect(['trusted', 'untrusted']).toContain(a.trust);
+    expect(a.runningQuality).toBeCloseTo(a.meanScore! - a.returnRate, 12);
+    const h = await api.getLabellerHistory(MINI.labellerA);
+    expect(h.history).toHaveLength(1);
+    expect(h.history[0]).toMatchObject({ siteId: MINI.site1, assignmentId: 1 });
+    expect(h.history[0]!.scores.edge).toBeGreaterThanOrEqual(0);
+    expect(h.categories.find((c) => c.category === 'annualcropland')?.recall).toBeGreaterThan(0.9);
+    expect(h.tasks.byClass[1]).toBe(1);
+    expect(await codeOf(api.getLabellerHistory('nobody'))).toBe('NOT_FOUND');
+  });
+
+  it('consensus methods answer for Class 4 sites only once merged, and validate their arguments', async () => {
+    const { api, raw } = t.admin();
+    expect(await api.listSiteRisk()).toEqual([]);
+    expect(await api.listSiteRisk({ method: 'staple' })).toEqual([]);
+    expect(await codeOf(api.getConsensus(MINI.site1))).toBe('NOT_FOUND');
+    expect(await codeOf(api.getConsensus('GH9999999', 'bayes'))).toBe('NOT_FOUND');
+    expect(await raw('listSiteRisk', [{ method: 'median' }])).toMatchObject({ ok: false, error: { code: 'BAD_ARGUMENTS' } });
+    expect(await raw('getConsensus', [MINI.site1, 'vote'])).toMatchObject({ ok: false, error: { code: 'BAD_ARGUMENTS' } });
+    expect(await raw('getMyFeedback', ['1'])).toMatchObject({ ok: false, error: { code: 'BAD_ARGUMENTS' } });
+    expect(await raw('getMyFeedback', [0])).toMatchObject({ ok: false, error: { code: 'BAD_ARGUMENTS' } });
+  });
+
+  it('a labeller gets feedback on their own submitted Class 1 map, and nothing of anyone else', async () => {
+    const { api } = t.labellerA();
+    const f = await api.getMyFeedback(1);
+    expect(f).toMatchObject({ assignmentId: 1, siteId: MINI.site1, labellerId: MINI.labellerA });
+    expect(f.reference.features).toHaveLength(1);
+    expect(f.labels.features.every((x) => x.properties.labellerId === MINI.labellerA)).toBe(true);
+    expect(f.scores.score).toBeGreaterThan(0);
+    expect(f.cell.type).toBe('Polygon');
+    expect(await codeOf(api.getMyFeedback(2))).toBe('NOT_FOUND'); // labeller B's map
+    expect(await codeOf(api.getMyFeedback(999))).toBe('NOT_FOUND');
+    expect((await api.getLabellerHistory(MINI.labellerA)).id).toBe(MINI.labellerA);
+    expect(await codeOf(api.getLabellerHistory(MINI.labellerB))).toBe('FORBIDDEN');
+    expect(await codeOf(api.listLabellerQuality())).toBe('FORBIDDEN');
+    expect(await codeOf(api.listSiteRisk())).toBe('FORBIDDEN');
+    expect(await codeOf(api.getConsensus(MINI.site1))).toBe('FORBIDDEN');
+  });
+
+  it('staff read any feedback, but none before the map is submitted', async () => {
+    const { api } = t.admin();
+    expect((await api.getMyFeedback(2)).labellerId).toBe(MINI.labellerB);
+    expect(await codeOf(api.getMyFeedback(3))).toBe('CONFLICT'); // assigned, not submitted
   });
 });

@@ -1,6 +1,8 @@
 /**
  * Imagery tiles travel as URLs, never through the API: `<base>/tiles/<sceneId>/<z>/<x>/<y>.png`
- * with `bands`, `stretch` and `size` query parameters. The base is `http://127.0.0.1:PORT` for
+ * with `bands`, `stretch` and `size` query parameters, and optionally `mode` (rgb | ndvi | mask:
+ * NDVI through a colour ramp, or the scene's UDM2 cloud mask as a semi-transparent overlay),
+ * `gamma` (0.1-10), `brightness` (-1..1) and `contrast` (0-10). The base is `http://127.0.0.1:PORT` for
  * `fieldmark serve` and `app://fieldmark` under Electron. Both hosts parse with `parseTilePath`.
  */
 import { ApiError } from './errors';
@@ -14,7 +16,16 @@ export interface TileRequest {
   bands: [number, number, number];
   stretch: [number, number];
   size: 256 | 512;
+  /** Absent = rgb. */
+  mode?: TileMode;
+  /** Absent = 1, 0, 1 (no tone change). */
+  gamma?: number;
+  brightness?: number;
+  contrast?: number;
 }
+
+export type TileMode = 'rgb' | 'ndvi' | 'mask';
+export const TILE_MODES: readonly TileMode[] = ['rgb', 'ndvi', 'mask'];
 
 export const DEFAULT_BANDS: [number, number, number] = [3, 2, 1];
 export const FALSE_COLOUR_BANDS: [number, number, number] = [4, 3, 2];
@@ -35,6 +46,15 @@ export interface QueryLike {
   has(name: string): boolean;
 }
 
+/** An optional decimal query parameter within [min, max]. */
+function numberParam(search: QueryLike, name: string, min: number, max: number): number | undefined {
+  if (!search.has(name)) return undefined;
+  const text = search.get(name) ?? '';
+  const v = /^-?\d{1,3}(\.\d{1,6})?$/.test(text) ? Number(text) : NaN;
+  if (!(v >= min && v <= max)) throw new ApiError('BAD_ARGUMENTS', `tile: ${name} must be a number within ${min}..${max}, got "${text.slice(0, 40)}"`);
+  return v;
+}
+
 export function parseTilePath(pathname: string, search: QueryLike): TileRequest {
   const m = /^\/tiles\/([^/]+)\/(\d{1,2})\/(\d{1,8})\/(\d{1,8})\.png$/.exec(pathname);
   if (!m) throw new ApiError('NOT_FOUND', `not a tile path: ${pathname.slice(0, 80)}`);
@@ -50,7 +70,7 @@ export function parseTilePath(pathname: string, search: QueryLike): TileRequest 
   if (!(stretch[0]! >= 0 && stretch[0]! < stretch[1]! && stretch[1]! <= 100)) throw new ApiError('BAD_ARGUMENTS', 'tile: stretch must be two percentiles, low < high, within 0-100');
   const sizeText = search.get('size') ?? '256';
   if (sizeText !== '256' && sizeText !== '512') throw new ApiError('BAD_ARGUMENTS', 'tile: size must be 256 or 512');
-  return {
+  const req: TileRequest = {
     sceneId,
     z,
     x,
@@ -59,15 +79,38 @@ export function parseTilePath(pathname: string, search: QueryLike): TileRequest 
     stretch: stretch as [number, number],
     size: Number(sizeText) as 256 | 512,
   };
+  if (search.has('mode')) {
+    const mode = search.get('mode') ?? '';
+    if (!(TILE_MODES as readonly string[]).includes(mode)) throw new ApiError('BAD_ARGUMENTS', `tile: mode must be one of ${TILE_MODES.join(', ')}, got "${mode.slice(0, 20)}"`);
+    if (mode !== 'rgb') req.mode = mode as TileMode;
+  }
+  const gamma = numberParam(search, 'gamma', 0.1, 10);
+  const brightness = numberParam(search, 'brightness', -1, 1);
+  const contrast = numberParam(search, 'contrast', 0, 10);
+  if (gamma !== undefined && gamma !== 1) req.gamma = gamma;
+  if (brightness !== undefined && brightness !== 0) req.brightness = brightness;
+  if (contrast !== undefined && contrast !== 1) req.contrast = contrast;
+  return req;
+}
+
+/** Display options of a tile URL beyond the band triple. */
+export interface TileStyleOptions {
+  bands?: [number, number, number];
+  stretch?: [number, number];
+  size?: 256 | 512;
+  mode?: TileMode;
+  gamma?: number;
+  brightness?: number;
+  contrast?: number;
 }
 
 /** A MapLibre raster-source URL template for a scene. */
-export function tileUrlTemplate(
-  base: string,
-  sceneId: string,
-  opts: { bands?: [number, number, number]; stretch?: [number, number]; size?: 256 | 512 } = {},
-): string {
+export function tileUrlTemplate(base: string, sceneId: string, opts: TileStyleOptions = {}): string {
   let q = `bands=${(opts.bands ?? DEFAULT_BANDS).join(',')}&stretch=${(opts.stretch ?? DEFAULT_STRETCH).join(',')}`;
   if (opts.size && opts.size !== 256) q += `&size=${opts.size}`;
+  if (opts.mode && opts.mode !== 'rgb') q += `&mode=${opts.mode}`;
+  if (opts.gamma !== undefined && opts.gamma !== 1) q += `&gamma=${+opts.gamma.toFixed(3)}`;
+  if (opts.brightness !== undefined && opts.brightness !== 0) q += `&brightness=${+opts.brightness.toFixed(3)}`;
+  if (opts.contrast !== undefined && opts.contrast !== 1) q += `&contrast=${+opts.contrast.toFixed(3)}`;
   return `${base}/tiles/${encodeURIComponent(sceneId)}/{z}/{x}/{y}.png?${q}`;
 }

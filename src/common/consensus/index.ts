@@ -5,3 +5,4 @@ export { staple, type StapleOptions, type StaplePrior, type StapleResult } from 
 export { DEFAULT_RISK_THRESHOLD, RISK_THRESHOLD_CAVEAT, binaryEntropy, riskGrids, type RiskGrids } from './risk';
 export { vectorizeLabels, type Region, type VectorizeOptions } from './vectorize';
 export { cellGrid, rasterizeLabeller, type CellGrid, type Classify } from './label-raster';
+export { dilateDisk, roiConfusion, roiReference, type RoiConfusion, type RoiReference, type RoiSkillOptions } from './roi-skill';

@@ -8,7 +8,9 @@
  *    - 'staple': EM (staple.ts) over the region of interest = pixels some labeller marks
  *      (field or unsure), dilated by `marginPx` (Euclidean, exact EDT), in the cell; outside it
  *      C = 0. Labellers with Class 1 history (fieldSkill and noFieldSkill) get Beta priors;
- *      the others plain STAPLE, clamped to [0.01, 0.99] (said in `notes`);
+ *      the others plain STAPLE, clamped to [0.01, 0.99] (said in `notes`); the priors are
+ *      stapleFieldSkill / stapleNoFieldSkill when given (skills measured inside the region of
+ *      interest, roi-skill.ts), else fieldSkill / noFieldSkill;
  *    - 'majority': the unweighted mean of L.
  * 3. D = C > 0.5, r = min(C, 1 - C), entropy H(C), and the site's mean risk / risky fraction
  *    (risk.ts); D vectorised to lon/lat polygons with shared borders (vectorize.ts).
@@ -34,6 +36,12 @@ export interface LabellerInput {
   q?: number;
   fieldSkill?: number;
   noFieldSkill?: number;
+  /**
+   * STAPLE's priors when given (both): the skills measured inside STAPLE's region of interest
+   * (roi-skill.ts); otherwise STAPLE uses fieldSkill / noFieldSkill.
+   */
+  stapleFieldSkill?: number;
+  stapleNoFieldSkill?: number;
 }
 
 export type MergeMethod = 'bayes' | 'staple' | 'majority';
@@ -139,6 +147,9 @@ export function mergeSite(input: MergeSiteInput): MergeSiteResult {
     for (let k = 0; k < n; k++) if (grid.mask[k] && d2[k]! <= margin * margin) (roi[k] = 1), roiCount++;
     if (roiCount === 0) notes.push('no labeller mapped a field: STAPLE has nothing to estimate');
     const priors: (StaplePrior | null)[] = used.map((u, i) => {
+      const sp = finite01(labellers[i]!.stapleFieldSkill);
+      const sq = finite01(labellers[i]!.stapleNoFieldSkill);
+      if (sp !== undefined && sq !== undefined) return { fieldSkill: sp, noFieldSkill: sq };
       if (u.history) return { fieldSkill: u.fieldSkill, noFieldSkill: u.noFieldSkill };
       notes.push(`labeller ${labellers[i]!.id} has no Class 1 history (fieldSkill and noFieldSkill): plain STAPLE for this rater`);
       return null;

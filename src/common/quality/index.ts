@@ -7,3 +7,21 @@ export { cellProjection, polygonFromMetres, rectFeature } from './local-features
 export { lengthWithin } from './edge';
 export { legacyEdgePair, ringBandArea, LEGACY_LABEL_HALF_WIDTH } from './legacy-edge';
 export { boundaryStats, type BoundaryStats } from './boundary';
+export {
+  runningQuality,
+  qualitySeries,
+  trustStatus,
+  isRejected,
+  reserveDecision,
+  describeSample,
+  RUNNING_SCORE_WINDOW,
+  RETURN_WINDOW,
+  DEFAULT_TRUST_THRESHOLD,
+  DEFAULT_REJECT_BELOW,
+  type FinishedTask,
+  type RunningQuality,
+  type QualityOptions,
+  type ReserveDecision,
+  type ServedMap,
+  type TrustStatus,
+} from './running-quality';

@@ -24,6 +24,7 @@
  *   over/under segmentation: mean over reference fields O of 1 - |O n S|/|O| and 1 - |O n S|/|S|,
  *                   S = the labeller polygon with the largest overlap (no overlap: 1 and 1)
  *   boundaryF, meanBoundaryDistance, p95BoundaryDistance: boundary.ts
+ *   byCategory[c] = { |R_c|, |U_c|, |R_c n U_c| } in m^2 over the whole maps (per-category breakdowns)
  * Cases: neither map has a field polygon -> every component 1 (errors 0); exactly one has ->
  * fragmentation, edge, legacyEdge, categorical = 0, the rest computed as usual.
  */
@@ -84,6 +85,8 @@ export interface ScoreResult {
   objectMatches: number;
   /** in-cell confusion areas, m^2 (pool these across sites for campaign-level skills) */
   areas: { tp: number; fp: number; fn: number; tn: number };
+  /** per field-group category, whole maps, m^2: reference area, labeller area, their overlap with the same category */
+  byCategory: Record<string, { reference: number; labels: number; agree: number }>;
   pixelM: number;
   repair: { reference: RepairStats; labels: RepairStats };
 }
@@ -193,6 +196,8 @@ export function scoreAssignment(input: ScoreInput): ScoreResult {
   const bestU = new Int32Array(nR + 1);
   const fragPartner = new Int32Array(nR + 1);
   let objectMatches = 0;
+  const byCategory: ScoreResult['byCategory'] = {};
+  const cat = (c: string): { reference: number; labels: number; agree: number } => (byCategory[c] ??= { reference: 0, labels: 0, agree: 0 });
   let catSame = 0;
   let catAll = 0;
   ct.all.forEach((a, b, c) => {
@@ -206,8 +211,14 @@ export function scoreAssignment(input: ScoreInput): ScoreResult {
       bestU[a] = b;
     }
     catAll += c;
-    if (ref[a - 1]!.category === lab[b - 1]!.category) catSame += c;
+    const rc = ref[a - 1]!.category;
+    if (rc === lab[b - 1]!.category) {
+      catSame += c;
+      cat(rc).agree += c;
+    }
   });
+  for (let a = 1; a <= nR; a++) cat(ref[a - 1]!.category).reference += ct.refCount[a]!;
+  for (let b = 1; b <= nU; b++) cat(lab[b - 1]!.category).labels += ct.labCount[b]!;
   let over = 0;
   let under = 0;
   let counted = 0;
@@ -245,6 +256,7 @@ export function scoreAssignment(input: ScoreInput): ScoreResult {
   const objectRecall = ratio(objectMatches, nR, 1);
   const b = boundaryStats(R, U, width, height, pixel, tol, occupied);
   const pa = pixel * pixel;
+  for (const v of Object.values(byCategory)) (v.reference *= pa), (v.labels *= pa), (v.agree *= pa);
   return {
     area,
     fragmentation,
@@ -269,6 +281,7 @@ export function scoreAssignment(input: ScoreInput): ScoreResult {
     matched: pairs.length,
     objectMatches,
     areas: { tp: tp * pa, fp: fp * pa, fn: fn * pa, tn: tn * pa },
+    byCategory,
     pixelM: pixel,
     repair: { reference: refStats, labels: labStats },
   };

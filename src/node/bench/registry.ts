@@ -4,6 +4,10 @@
  * Each benchmark registers here; implementations live beside it as `<name>.bench.ts`.
  */
 import type { CliContext } from '../cli/command';
+import { storeBench } from './store.bench';
+import { scoreBench } from './score.bench';
+import { tilesBench } from './tiles.bench';
+import { editorBench } from './editor.bench';
 
 export interface BenchOptions {
   /** Free-form options of the benchmark (e.g. `image`, `labellers`, `seconds`). */
@@ -17,4 +21,4 @@ export interface Benchmark {
   run(opts: BenchOptions, ctx: CliContext): Promise<Record<string, unknown>>;
 }
 
-export const BENCHMARKS: Benchmark[] = [];
+export const BENCHMARKS: Benchmark[] = [storeBench, scoreBench, tilesBench, editorBench];

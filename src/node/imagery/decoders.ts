@@ -1,9 +1,9 @@
 /**
  * Faster block decoders for geotiff.js: TIFF LZW (compression 5; Planet delivers LZW) in typed
  * arrays instead of geotiff.js' array-of-numbers version (about 10x faster), and Deflate (8,
- * 32946) on node:zlib instead of pako. Registered once, process-wide, by `registerFastDecoders`.
+ * 32946) on node:zlib (asynchronous, off the JavaScript thread) instead of pako. Registered once, process-wide, by `registerFastDecoders`.
  */
-import { inflateSync } from 'node:zlib';
+import { inflate } from 'node:zlib';
 import { addDecoder, BaseDecoder } from 'geotiff';
 
 const CLEAR = 256;
@@ -20,7 +20,8 @@ export function lzwDecode(input: Uint8Array, expectedBytes = 0): Uint8Array {
     first[i] = i;
     len[i] = 1;
   }
-  let out = new Uint8Array(Math.max(expectedBytes, 4096));
+  // The expected size comes from the (untrusted) header: preallocate it only up to 64 MiB, grow after.
+  let out = new Uint8Array(Math.max(Math.min(expectedBytes, 64 * 1024 * 1024), 4096));
   let op = 0;
   const ensure = (n: number): void => {
     if (op + n <= out.length) return;
@@ -118,9 +119,20 @@ class FastLzwDecoder extends BaseDecoder {
   }
 }
 
+/**
+ * Deflate on node:zlib, asynchronously: the inflate runs on libuv's thread pool, so several blocks
+ * (and the JavaScript work of other tiles) proceed in parallel even without worker threads.
+ */
 class ZlibDeflateDecoder extends BaseDecoder {
-  override decodeBlock(buffer: ArrayBufferLike): ArrayBufferLike {
-    return toArrayBuffer(inflateSync(new Uint8Array(buffer)));
+  override decodeBlock(buffer: ArrayBufferLike): Promise<ArrayBufferLike> {
+    // A block never inflates to more than its pixels: a "zip bomb" stops there.
+    const expected = expectedBytes(this.parameters as unknown as DecoderParams);
+    const limit = Number.isFinite(expected) && expected > 0 && expected < 2 ** 31 ? expected + 1024 : undefined;
+    // One output chunk for the whole block: the default 16 kB chunks cost a thread-pool round trip each.
+    const chunkSize = Math.min(8 * 1024 * 1024, Math.max(64 * 1024, limit ?? 0));
+    return new Promise((resolve, reject) => {
+      inflate(new Uint8Array(buffer), { chunkSize, ...(limit ? { maxOutputLength: limit } : {}) }, (err, out) => (err ? reject(err) : resolve(toArrayBuffer(out))));
+    });
   }
 }
 

@@ -10,7 +10,9 @@ import { registerFastDecoders } from './decoders';
 import { CrsError, crsFromGeoKeys, lonLatTransform, type CrsInfo } from './crs';
 import { GeorefError, geoTransformFromTags, lonLatBounds, scaleGeoTransform, type GeoTransform } from './georef';
 import { guard, toImageryError } from './imagery-errors';
-import { openSource, PastEndError, toGeoTiffSource, type RasterSource } from './source';
+import { detectBandRoles, type BandRolesFrom } from './band-roles';
+import { checkLevel, scanIfds, type LevelFacts } from './header-checks';
+import { openSource, PastEndError, toGeoTiffSource, type RasterSource, type SourceOptions } from './source';
 import type { BBox } from './tile-math';
 
 export type Dtype = 'uint8' | 'int8' | 'uint16' | 'int16' | 'uint32' | 'int32' | 'float32' | 'float64';
@@ -50,6 +52,13 @@ export interface OpenedImage {
   /** levels[0] is the full-resolution image; levels[1..] the overviews. */
   levels: ImageLevel[];
   overviews: number;
+  /** Role of each band (blue, green, red, nir, ...) as the file says or Planet's convention assumes. */
+  bandRoles: string[];
+  bandRolesFrom: Exclude<BandRolesFrom, 'explicit'>;
+  /** TIFFTAG_IMAGEDESCRIPTION, or null. */
+  description: string | null;
+  /** Things that work but should be known (e.g. a server that ignores Range). */
+  warnings: string[];
   /** Per-image memo (stretch statistics, ...), keyed by the module that owns the entry. */
   cache: Map<string, unknown>;
   close(): Promise<void>;
@@ -131,13 +140,31 @@ function levelOf(image: GeoTIFFImage, index: number, full: { w: number; h: numbe
   };
 }
 
+function levelFacts(image: GeoTIFFImage, index: number, bands: number, dtype: Dtype): LevelFacts {
+  const fd = image.getFileDirectory();
+  return {
+    index,
+    width: image.getWidth(),
+    height: image.getHeight(),
+    blockWidth: image.getTileWidth(),
+    blockHeight: image.getTileHeight(),
+    tiled: image.isTiled,
+    compression: Number(fd.getValue('Compression' as never) ?? 1),
+    samplesPerBlock: image.planarConfiguration === 2 ? 1 : bands,
+    bands,
+    bytesPerSample: Math.max(1, Math.ceil(image.getBitsPerSample(0) / 8)),
+    dtype,
+  };
+}
+
 /** Opens a local GeoTIFF or an http(s) URL. Errors are one-line ApiErrors naming the file. */
-export async function openImage(pathOrUrl: string): Promise<OpenedImage> {
+export async function openImage(pathOrUrl: string, opts: SourceOptions = {}): Promise<OpenedImage> {
   registerFastDecoders();
-  const source = await openSource(pathOrUrl);
+  const source = await openSource(pathOrUrl, opts);
   const name = source.name;
   try {
     await guard(name, 'TIFF header', () => checkHeader(source));
+    await guard(name, 'image directory', () => scanIfds(source));
     const tiff = await guard(name, 'TIFF header', () => GeoTIFF.fromSource(toGeoTiffSource(source) as never));
     const count = await guard(name, 'image directory', () => tiff.getImageCount());
     const main = await guard(name, 'image directory', () => tiff.getImage(0));
@@ -152,12 +179,17 @@ export async function openImage(pathOrUrl: string): Promise<OpenedImage> {
       throw new ApiError('BAD_INPUT', `${name}: ${(e as Error).message}`);
     }
 
+    // Before anything else reads pixels: a codec we have, blocks of a sane size.
+    checkLevel(name, levelFacts(main, 0, bands, dtype));
+
     const keys = main.getGeoKeys() as Record<string, unknown> | null;
     const tags = await guard(name, 'georeferencing tags', async () => ({
       ModelPixelScale: (await tagOrNull(main, 'ModelPixelScale')) as ArrayLike<number> | null,
       ModelTiepoint: (await tagOrNull(main, 'ModelTiepoint')) as ArrayLike<number> | null,
       ModelTransformation: (await tagOrNull(main, 'ModelTransformation')) as ArrayLike<number> | null,
       nodata: await tagOrNull(main, 'GDAL_NODATA'),
+      description: await tagOrNull(main, 'ImageDescription'),
+      gdalMetadata: await tagOrNull(main, 'GDAL_METADATA'),
     }));
     let geoTransform: GeoTransform;
     let crs: CrsInfo;
@@ -189,6 +221,11 @@ export async function openImage(pathOrUrl: string): Promise<OpenedImage> {
       if (reduced && im.getSamplesPerPixel() === bands && w < prev.width && h <= prev.height) levels.push(levelOf(im, levels.length, full));
     }
 
+    for (const l of levels.slice(1)) checkLevel(name, levelFacts(l.image, l.index, bands, dtype));
+    const text = (v: unknown): string | null => (typeof v === 'string' ? v.replace(/\0+$/, '') : null);
+    const description = text(tags.description);
+    const roles = detectBandRoles(bands, text(tags.gdalMetadata), description);
+
     const tiled = main.isTiled;
     return {
       name,
@@ -206,6 +243,10 @@ export async function openImage(pathOrUrl: string): Promise<OpenedImage> {
       bounds4326,
       levels,
       overviews: levels.length - 1,
+      bandRoles: roles.roles,
+      bandRolesFrom: roles.from === 'file' ? 'file' : 'assumed',
+      description,
+      warnings: source.warnings ?? [],
       cache: new Map(),
       close: () => source.close(),
     };
@@ -231,6 +272,9 @@ export interface ImageInfo {
   tileSize: [number, number] | null;
   /** GDAL_NODATA, or null (also null for NaN, which float images always treat as nodata). */
   nodata: number | null;
+  /** Role of each band, and whether the file says so or Planet's convention is assumed. */
+  bandRoles: string[];
+  bandRolesFrom: 'file' | 'assumed';
 }
 
 export function imageInfoOf(img: OpenedImage): ImageInfo {
@@ -244,5 +288,7 @@ export function imageInfoOf(img: OpenedImage): ImageInfo {
     overviews: img.overviews,
     tileSize: img.tileSize ? [...img.tileSize] : null,
     nodata: img.nodata === null || !Number.isFinite(img.nodata) ? null : img.nodata,
+    bandRoles: [...img.bandRoles],
+    bandRolesFrom: img.bandRolesFrom,
   };
 }

@@ -121,3 +121,20 @@ describe('png encoder', () => {
     expect(ms).toBeLessThan(20); // ~1.5 ms here; generous for slow CI
   });
 });
+
+describe('map tile PNGs', () => {
+  it('opaque tiles are RGB, others RGBA; async and sync encoders give the same bytes', async () => {
+    const { encodeTilePng, encodeTilePngSync } = await import('./png');
+    const px = testImage(64, 32);
+    const withAlpha = await encodeTilePng(px, 64, 32);
+    expect(withAlpha.equals(encodeTilePngSync(px, 64, 32))).toBe(true);
+    const a = decodePng(withAlpha);
+    expect(a.channels).toBe(4);
+    expect(Buffer.from(a.pixels).equals(Buffer.from(px))).toBe(true);
+    expect(new Set(a.filters)).toEqual(new Set([2]));
+    const opaque = px.map((v, i) => (i % 4 === 3 ? 255 : v));
+    const b = decodePng(await encodeTilePng(opaque, 64, 32));
+    expect(b.channels).toBe(3);
+    for (let i = 0; i < 64 * 32; i++) for (let c = 0; c < 3; c++) expect(b.pixels[i * 3 + c]).toBe(opaque[i * 4 + c]);
+  });
+});

@@ -3,13 +3,19 @@
  * pick the pyramid level for the tile's resolution, read only the window the tile needs,
  * reproject per pixel (reproject.ts), resample bilinearly, stretch each band to its
  * percentiles (stretch.ts), mask nodata and the outside of the image (alpha 0).
+ *
+ * `planTile` is the cheap, I/O-side half (pixel map, level, window, stretch values); the pixels
+ * are composed by tile-compose.ts. `renderTile` here reads the window straight through geotiff.js
+ * (no caches): the CLI's one-shot path. The app's tile path is tile-engine.ts (caches, workers,
+ * cancellation), which composes from the same plan and gives the same bytes.
  */
 import { ApiError } from '../../common/api/errors';
 import type { ImageLevel, OpenedImage } from './open-image';
-import { encodePng } from './png';
+import { encodeTilePng } from './png';
 import { readWindow, type PixelWindow } from './read-window';
-import { sourcePixelsPerTilePixel, tilePixelMap, type PixelMap } from './reproject';
-import { bandStretch, validity } from './stretch';
+import { isSeparable, mappingScale, tileMapping, type TileMapping } from './reproject';
+import { bandStretch } from './stretch';
+import { composeRgba, IDENTITY_TONE, maskSamples, type ComposeParams, type ComposeStyle, type TileMode, type Tone } from './tile-compose';
 import { isValidTile, lonLatBoxIntersectsTile } from './tile-math';
 
 export interface RenderOptions {
@@ -18,6 +24,13 @@ export interface RenderOptions {
   /** Percentiles for the per-band stretch; default [2, 98]. */
   stretch?: [number, number];
   size?: 256 | 512;
+  /** rgb (default), ndvi (needs `nir` and `red` in bandRoles), mask (the image is a UDM2 / UDM). */
+  mode?: TileMode;
+  gamma?: number;
+  brightness?: number;
+  contrast?: number;
+  /** Role of each band, e.g. ['blue','green','red','nir'] (NDVI picks NIR and red by role). */
+  bandRoles?: string[];
 }
 
 export interface RenderedTile {
@@ -27,12 +40,15 @@ export interface RenderedTile {
   /** The pyramid level read (0 = full resolution) and the window of it. */
   level: number;
   window: PixelWindow;
-  /** [lo, hi] used for each output channel. */
+  /** [lo, hi] used for each output channel (rgb mode; empty otherwise). */
   stretch: Array<[number, number]>;
 }
 
 /** Checks the render options against the image; throws BAD_ARGUMENTS with one line. */
-export function resolveRenderOptions(img: Pick<OpenedImage, 'bands' | 'name'>, opts: RenderOptions = {}): Required<RenderOptions> {
+export function resolveRenderOptions(
+  img: Pick<OpenedImage, 'bands' | 'name'>,
+  opts: RenderOptions = {},
+): { bands: [number, number, number]; stretch: [number, number]; size: 256 | 512 } {
   const bands = opts.bands ?? (img.bands >= 3 ? [3, 2, 1] : [1, 1, 1]);
   if (bands.length !== 3 || bands.some((b) => !Number.isInteger(b) || b < 1 || b > img.bands)) {
     throw new ApiError('BAD_ARGUMENTS', `bands ${bands.join(',')}: ${img.name} has ${img.bands} band${img.bands === 1 ? '' : 's'} (1-based band numbers 1..${img.bands})`);
@@ -46,6 +62,59 @@ export function resolveRenderOptions(img: Pick<OpenedImage, 'bands' | 'name'>, o
   return { bands: bands as [number, number, number], stretch: stretch as [number, number], size };
 }
 
+/** Gamma / brightness / contrast, checked (BAD_ARGUMENTS). */
+export function resolveTone(opts: Pick<RenderOptions, 'gamma' | 'brightness' | 'contrast'>): Tone {
+  const t: Tone = { gamma: opts.gamma ?? IDENTITY_TONE.gamma, brightness: opts.brightness ?? IDENTITY_TONE.brightness, contrast: opts.contrast ?? IDENTITY_TONE.contrast };
+  if (!(Number.isFinite(t.gamma) && t.gamma >= 0.1 && t.gamma <= 10)) throw new ApiError('BAD_ARGUMENTS', `gamma ${t.gamma}: must be within 0.1..10`);
+  if (!(Number.isFinite(t.brightness) && t.brightness >= -1 && t.brightness <= 1)) throw new ApiError('BAD_ARGUMENTS', `brightness ${t.brightness}: must be within -1..1`);
+  if (!(Number.isFinite(t.contrast) && t.contrast >= 0 && t.contrast <= 10)) throw new ApiError('BAD_ARGUMENTS', `contrast ${t.contrast}: must be within 0..10`);
+  return t;
+}
+
+/** 0-based index of the band with this role, or -1. */
+function roleIndex(roles: string[] | undefined, role: string): number {
+  return roles ? roles.findIndex((r) => r.toLowerCase() === role) : -1;
+}
+
+/** What a tile reads and how it is drawn, resolved against the image (style without statistics). */
+export interface TileRecipe {
+  size: 256 | 512;
+  mode: TileMode;
+  /** 0-based bands read, unique. */
+  samples: number[];
+  /** For each output channel, the index into `samples`. */
+  chanIndex: number[];
+  /** rgb: 1-based bands of the channels and the percentiles. */
+  bands: [number, number, number];
+  stretch: [number, number];
+  tone: Tone;
+  maskKind: 'udm2' | 'udm1';
+}
+
+export function resolveRecipe(img: Pick<OpenedImage, 'bands' | 'name'>, opts: RenderOptions = {}): TileRecipe {
+  const base = resolveRenderOptions(img, opts);
+  const mode = opts.mode ?? 'rgb';
+  const tone = resolveTone(opts);
+  let channels: number[];
+  let maskKind: 'udm2' | 'udm1' = 'udm2';
+  if (mode === 'rgb') channels = base.bands.map((b) => b - 1);
+  else if (mode === 'ndvi') {
+    const nir = roleIndex(opts.bandRoles, 'nir');
+    const red = roleIndex(opts.bandRoles, 'red');
+    if (nir < 0 || red < 0 || nir >= img.bands || red >= img.bands) {
+      throw new ApiError('BAD_ARGUMENTS', `ndvi: ${img.name} has no ${nir < 0 ? 'NIR' : 'red'} band (band roles: ${opts.bandRoles?.join(',') ?? 'unknown'})`);
+    }
+    channels = [nir, red];
+  } else if (mode === 'mask') {
+    if (img.bands >= 6) maskKind = 'udm2';
+    else if (img.bands === 1) maskKind = 'udm1';
+    else throw new ApiError('BAD_INPUT', `mask: ${img.name} has ${img.bands} bands; a cloud mask is a Planet UDM2 (8 bands) or UDM (1 band)`);
+    channels = maskSamples(maskKind);
+  } else throw new ApiError('BAD_ARGUMENTS', `mode ${String(mode)}: must be rgb, ndvi or mask`);
+  const samples = [...new Set(channels)];
+  return { size: base.size, mode, samples, chanIndex: channels.map((c) => samples.indexOf(c)), bands: base.bands, stretch: base.stretch, tone, maskKind };
+}
+
 /**
  * The coarsest level whose pixels are still at least as fine as the tile's
  * (`scale` = full-resolution source pixels per tile pixel).
@@ -56,105 +125,100 @@ export function chooseLevel(levels: ImageLevel[], scale: number): ImageLevel {
   return best;
 }
 
-function windowFor(map: PixelMap, level: ImageLevel, fullW: number, fullH: number): PixelWindow | null {
+/** Pixel-map noise (proj4 round trips) below this many pixels does not widen the window. */
+const EDGE_EPS = 1e-6;
+
+/**
+ * The level pixels the tile needs: the bounding box of the mapped pixel centres, widened to the
+ * bilinear neighbours that get a non-zero weight.
+ */
+export function windowFor(map: TileMapping, level: Pick<ImageLevel, 'factor' | 'width' | 'height'>, fullW: number, fullH: number): PixelWindow | null {
   let x0 = Infinity;
   let y0 = Infinity;
   let x1 = -Infinity;
   let y1 = -Infinity;
   const [fx, fy] = level.factor;
-  for (let o = 0; o < map.u.length; o++) {
-    const u = map.u[o]!;
-    const v = map.v[o]!;
-    if (!(u >= 0 && u < fullW && v >= 0 && v < fullH)) continue;
-    const lu = u / fx;
-    const lv = v / fy;
-    if (lu < x0) x0 = lu;
-    if (lu > x1) x1 = lu;
-    if (lv < y0) y0 = lv;
-    if (lv > y1) y1 = lv;
+  if (isSeparable(map)) {
+    // inside pixels = columns inside x rows inside
+    for (const v of map.vrow) {
+      if (!(v >= 0 && v < fullH)) continue;
+      if (v / fy < y0) y0 = v / fy;
+      if (v / fy > y1) y1 = v / fy;
+    }
+    if (y0 !== Infinity) {
+      for (const u of map.ucol) {
+        if (!(u >= 0 && u < fullW)) continue;
+        if (u / fx < x0) x0 = u / fx;
+        if (u / fx > x1) x1 = u / fx;
+      }
+    }
+  } else {
+    for (let o = 0; o < map.u.length; o++) {
+      const u = map.u[o]!;
+      const v = map.v[o]!;
+      if (!(u >= 0 && u < fullW && v >= 0 && v < fullH)) continue;
+      const lu = u / fx;
+      const lv = v / fy;
+      if (lu < x0) x0 = lu;
+      if (lu > x1) x1 = lu;
+      if (lv < y0) y0 = lv;
+      if (lv > y1) y1 = lv;
+    }
   }
-  if (x0 === Infinity) return null;
+  if (x0 === Infinity || y0 === Infinity) return null;
   return [
-    Math.max(0, Math.floor(x0 - 0.5)),
-    Math.max(0, Math.floor(y0 - 0.5)),
-    Math.min(level.width, Math.floor(x1 + 0.5) + 1),
-    Math.min(level.height, Math.floor(y1 + 0.5) + 1),
+    Math.max(0, Math.floor(x0 - 0.5 + EDGE_EPS)),
+    Math.max(0, Math.floor(y0 - 0.5 + EDGE_EPS)),
+    Math.min(level.width, Math.max(Math.floor(x1) + 1, Math.ceil(x1 - 0.5 - EDGE_EPS) + 1)),
+    Math.min(level.height, Math.max(Math.floor(y1) + 1, Math.ceil(y1 - 0.5 - EDGE_EPS) + 1)),
   ];
 }
 
-/** Renders the tile to raw RGBA, or null when it does not intersect the image. */
-export async function renderTileRgba(img: OpenedImage, z: number, x: number, y: number, options: RenderOptions = {}): Promise<RenderedTile | null> {
+export interface TilePlan {
+  recipe: TileRecipe;
+  level: ImageLevel;
+  win: PixelWindow;
+  /** Everything tile-compose needs but the pixels. */
+  compose: ComposeParams;
+}
+
+/** Plans tile z/x/y (reads only statistics, once per image); null when it does not touch the image. */
+export async function planTile(img: OpenedImage, z: number, x: number, y: number, options: RenderOptions = {}): Promise<TilePlan | null> {
   if (!isValidTile(z, x, y)) throw new ApiError('BAD_ARGUMENTS', `tile ${z}/${x}/${y}: not a valid XYZ tile (0 <= x, y < 2^z, 0 <= z <= 30)`);
-  const opts = resolveRenderOptions(img, options);
+  const recipe = resolveRecipe(img, options);
   if (!lonLatBoxIntersectsTile(img.bounds4326, z, x, y)) return null;
-  const size = opts.size;
-  const map = tilePixelMap(img, z, x, y, size);
-  const scale = sourcePixelsPerTilePixel(map, img.width, img.height);
+  const size = recipe.size;
+  const map = tileMapping(img, z, x, y, size);
+  const scale = mappingScale(map, img.width, img.height);
   if (scale === null) return null;
   const level = chooseLevel(img.levels, scale);
   const win = windowFor(map, level, img.width, img.height);
   if (!win) return null;
-
-  const unique = [...new Set(opts.bands)];
-  const [data, stretch] = await Promise.all([readWindow(img, level, win, unique.map((b) => b - 1)), bandStretch(img, opts.bands, opts.stretch)]);
-  const chan = opts.bands.map((b) => data[unique.indexOf(b)]!);
-
-  const ww = win[2] - win[0];
-  const wh = win[3] - win[1];
-  // 1 where every used band holds a valid value.
-  const isValid = validity(img.nodata, img.dtype);
-  const valid = new Uint8Array(ww * wh);
-  for (let i = 0; i < valid.length; i++) valid[i] = isValid(chan[0]![i]!) && isValid(chan[1]![i]!) && isValid(chan[2]![i]!) ? 1 : 0;
-
-  const rgba = new Uint8Array(size * size * 4);
-  const [fx, fy] = level.factor;
-  const los = stretch.map((s) => s[0]);
-  const ks = stretch.map((s) => 255 / (s[1] > s[0] ? s[1] - s[0] : 1));
-  const [c0, c1, c2] = chan as unknown as [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>];
-  for (let o = 0; o < size * size; o++) {
-    const u = map.u[o]!;
-    const v = map.v[o]!;
-    if (!(u >= 0 && u < img.width && v >= 0 && v < img.height)) continue;
-    const lu = u / fx - win[0];
-    const lv = v / fy - win[1];
-    const nx = Math.min(ww - 1, Math.max(0, Math.floor(lu)));
-    const ny = Math.min(wh - 1, Math.max(0, Math.floor(lv)));
-    if (!valid[ny * ww + nx]) continue; // nodata: transparent
-    // Bilinear between the 4 nearest pixel centres, edge pixels replicated, nodata neighbours dropped.
-    const sx = lu - 0.5;
-    const sy = lv - 0.5;
-    let ix = Math.floor(sx);
-    let iy = Math.floor(sy);
-    const ax = sx - ix;
-    const ay = sy - iy;
-    const ix1 = Math.min(ww - 1, Math.max(0, ix + 1));
-    const iy1 = Math.min(wh - 1, Math.max(0, iy + 1));
-    ix = Math.min(ww - 1, Math.max(0, ix));
-    iy = Math.min(wh - 1, Math.max(0, iy));
-    const p00 = iy * ww + ix;
-    const p10 = iy * ww + ix1;
-    const p01 = iy1 * ww + ix;
-    const p11 = iy1 * ww + ix1;
-    const w00 = (1 - ax) * (1 - ay) * valid[p00]!;
-    const w10 = ax * (1 - ay) * valid[p10]!;
-    const w01 = (1 - ax) * ay * valid[p01]!;
-    const w11 = ax * ay * valid[p11]!;
-    const wsum = w00 + w10 + w01 + w11;
-    const inv = wsum > 0 ? 1 / wsum : 0;
-    const q = o * 4;
-    for (let c = 0; c < 3; c++) {
-      const a = c === 0 ? c0 : c === 1 ? c1 : c2;
-      const val = wsum > 0 ? (a[p00]! * w00 + a[p10]! * w10 + a[p01]! * w01 + a[p11]! * w11) * inv : a[ny * ww + nx]!;
-      const t = (val - los[c]!) * ks[c]!;
-      rgba[q + c] = t <= 0 ? 0 : t >= 255 ? 255 : Math.round(t);
-    }
-    rgba[q + 3] = 255;
-  }
-  return { size, rgba, level: level.index, window: win, stretch };
+  let style: ComposeStyle;
+  if (recipe.mode === 'rgb') style = { mode: 'rgb', stretch: await bandStretch(img, recipe.bands, recipe.stretch), tone: recipe.tone };
+  else if (recipe.mode === 'ndvi') style = { mode: 'ndvi', tone: recipe.tone };
+  else style = { mode: 'mask', kind: recipe.maskKind };
+  return {
+    recipe,
+    level,
+    win,
+    compose: { size, map: isSeparable(map) ? { ucol: map.ucol, vrow: map.vrow } : { u: map.u, v: map.v }, fx: level.factor[0], fy: level.factor[1], win, imgW: img.width, imgH: img.height, nodata: img.nodata, dtype: img.dtype, style },
+  };
 }
+
+/** Renders the tile to raw RGBA (window read through geotiff.js, no caches), or null when it does not intersect the image. */
+export async function renderTileRgba(img: OpenedImage, z: number, x: number, y: number, options: RenderOptions = {}): Promise<RenderedTile | null> {
+  const plan = await planTile(img, z, x, y, options);
+  if (!plan) return null;
+  const data = await readWindow(img, plan.level, plan.win, plan.recipe.samples);
+  const rgba = composeRgba(plan.compose, plan.recipe.chanIndex.map((i) => data[i]!));
+  const st = plan.compose.style;
+  return { size: plan.recipe.size, rgba, level: plan.level.index, window: plan.win, stretch: st.mode === 'rgb' ? st.stretch : [] };
+}
+
 
 /** A PNG (RGBA, transparent outside the image and for nodata) of tile z/x/y, or null when it misses the image. */
 export async function renderTile(img: OpenedImage, z: number, x: number, y: number, opts: RenderOptions = {}): Promise<Buffer | null> {
   const t = await renderTileRgba(img, z, x, y, opts);
-  return t ? encodePng(t.rgba, t.size, t.size) : null;
+  return t ? await encodeTilePng(t.rgba, t.size, t.size) : null;
 }

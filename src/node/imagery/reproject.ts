@@ -42,11 +42,22 @@ export function mercatorToPixel(src: SourceGeoref): (mx: number, my: number) => 
   };
 }
 
-/** The pixel map of tile z/x/y at `size` px, exact on a `step`-px grid, interpolated inside. */
-export function tilePixelMap(src: SourceGeoref, z: number, x: number, y: number, size: number, step = 16): PixelMap {
+/** The exact mapping on the corners of `step`-px cells: (cells + 1)^2 nodes, row-major. */
+interface NodeGrid {
+  toPx: (mx: number, my: number) => [number, number];
+  minx: number;
+  maxy: number;
+  res: number;
+  cells: number;
+  nodes: number;
+  gu: Float64Array;
+  gv: Float64Array;
+}
+
+function nodeGrid(src: SourceGeoref, z: number, x: number, y: number, size: number, step: number): NodeGrid {
   const toPx = mercatorToPixel(src);
-  const [minx, , , maxy] = tileBounds3857(z, x, y);
-  const res = (tileBounds3857(z, x, y)[2] - minx) / size;
+  const [minx, , maxx, maxy] = tileBounds3857(z, x, y);
+  const res = (maxx - minx) / size;
   const cells = Math.ceil(size / step);
   const nodes = cells + 1;
   const gu = new Float64Array(nodes * nodes);
@@ -57,6 +68,11 @@ export function tilePixelMap(src: SourceGeoref, z: number, x: number, y: number,
       gu[j * nodes + i] = u;
       gv[j * nodes + i] = v;
     }
+  return { toPx, minx, maxy, res, cells, nodes, gu, gv };
+}
+
+function interpolate(g: NodeGrid, size: number, step: number): PixelMap {
+  const { toPx, minx, maxy, res, cells, nodes, gu, gv } = g;
   const u = new Float64Array(size * size);
   const v = new Float64Array(size * size);
   for (let cj = 0; cj < cells; cj++)
@@ -90,6 +106,89 @@ export function tilePixelMap(src: SourceGeoref, z: number, x: number, y: number,
         }
     }
   return { size, u, v };
+}
+
+/** The pixel map of tile z/x/y at `size` px, exact on a `step`-px grid, interpolated inside. */
+export function tilePixelMap(src: SourceGeoref, z: number, x: number, y: number, size: number, step = 16): PixelMap {
+  return interpolate(nodeGrid(src, z, x, y, size, step), size, step);
+}
+
+/**
+ * A mapping whose source column depends only on the tile column and the source row only on the
+ * tile row (web-mercator and geographic rasters, north up): two vectors instead of two
+ * size x size arrays.
+ */
+export interface SeparableMap {
+  size: number;
+  /** Source column (full resolution) of each tile column's pixel centres. */
+  ucol: Float64Array;
+  /** Source row of each tile row's pixel centres. */
+  vrow: Float64Array;
+}
+
+export type TileMapping = PixelMap | SeparableMap;
+
+export function isSeparable(m: TileMapping): m is SeparableMap {
+  return (m as SeparableMap).ucol !== undefined;
+}
+
+/** Node values closer than this (in source pixels) count as equal for separability. */
+const SEPARABLE_TOL = 1e-6;
+
+/** The tile's mapping: separable when the exact grid is (within 1e-6 px), else the full pixel map. */
+export function tileMapping(src: SourceGeoref, z: number, x: number, y: number, size: number, step = 16): TileMapping {
+  const g = nodeGrid(src, z, x, y, size, step);
+  const { nodes, gu, gv, cells } = g;
+  let separable = true;
+  for (let j = 0; j < nodes && separable; j++)
+    for (let i = 0; i < nodes; i++) {
+      const k = j * nodes + i;
+      if (!(Number.isFinite(gu[k]!) && Number.isFinite(gv[k]!)) || Math.abs(gu[k]! - gu[i]!) > SEPARABLE_TOL || Math.abs(gv[k]! - gv[j * nodes]!) > SEPARABLE_TOL) {
+        separable = false;
+        break;
+      }
+    }
+  if (!separable) return interpolate(g, size, step);
+  const ucol = new Float64Array(size);
+  const vrow = new Float64Array(size);
+  for (let c = 0; c < cells; c++) {
+    const p0 = c * step;
+    const p1 = Math.min(size, p0 + step);
+    for (let p = p0; p < p1; p++) {
+      const f = (p + 0.5 - p0) / (p1 - p0);
+      ucol[p] = gu[c]! * (1 - f) + gu[c + 1]! * f;
+      vrow[p] = gv[c * nodes]! * (1 - f) + gv[(c + 1) * nodes]! * f;
+    }
+  }
+  return { size, ucol, vrow };
+}
+
+/** Full-resolution source pixels per tile pixel of either mapping (see sourcePixelsPerTilePixel). */
+export function mappingScale(m: TileMapping, width: number, height: number, step = 16): number | null {
+  if (!isSeparable(m)) return sourcePixelsPerTilePixel(m, width, height, step);
+  const { size, ucol, vrow } = m;
+  const sx: number[] = [];
+  const sy: number[] = [];
+  for (let p = 0; p + step < size; p += step) {
+    if (ucol[p]! >= 0 && ucol[p]! <= width) sx.push(Math.abs((ucol[p + step]! - ucol[p]!) / step));
+    if (vrow[p]! >= 0 && vrow[p]! <= height) sy.push(Math.abs((vrow[p + step]! - vrow[p]!) / step));
+  }
+  if (sx.length === 0 || sy.length === 0) {
+    // Small image inside one cell: any inside pixel's neighbour differences.
+    let ix = -1;
+    let iy = -1;
+    for (let p = 0; p < size - 1; p++) {
+      if (ix < 0 && ucol[p]! >= 0 && ucol[p]! <= width) ix = p;
+      if (iy < 0 && vrow[p]! >= 0 && vrow[p]! <= height) iy = p;
+    }
+    if (ix < 0 || iy < 0) return null;
+    const s = Math.sqrt(Math.abs((ucol[ix + 1]! - ucol[ix]!) * (vrow[iy + 1]! - vrow[iy]!)));
+    return Number.isFinite(s) ? s : null;
+  }
+  // The median over cells of sqrt(|du/dx * dv/dy|): with separable steps, the product of the medians.
+  sx.sort((a, b) => a - b);
+  sy.sort((a, b) => a - b);
+  return Math.sqrt(sx[Math.floor(sx.length / 2)]! * sy[Math.floor(sy.length / 2)]!);
 }
 
 /**

@@ -33,8 +33,20 @@ export interface RasterSource {
    */
   read(ranges: ByteRange[], signal?: AbortSignal): Promise<ArrayBuffer[]>;
   readonly stats: SourceStats;
+  /** Things that work but should be known (a server that ignores Range, ...). */
+  readonly warnings?: string[];
   close(): Promise<void>;
 }
+
+export interface SourceOptions {
+  /** HTTP: a request that gets no complete answer within this long fails UNAVAILABLE (default 20 s). */
+  timeoutMs?: number;
+  /** HTTP: a server that ignores Range may send the whole file up to this size (default 256 MiB). */
+  maxWholeBytes?: number;
+}
+
+export const DEFAULT_HTTP_TIMEOUT_MS = 20_000;
+export const DEFAULT_MAX_WHOLE_BYTES = 256 * 1024 * 1024;
 
 /** A read that starts beyond the end of the file: the file is truncated (or corrupt). */
 export class PastEndError extends Error {
@@ -53,8 +65,8 @@ export function isUrl(pathOrUrl: string): boolean {
 }
 
 /** Opens a path or an http(s) URL; remote sources get a block cache for the header reads. */
-export async function openSource(pathOrUrl: string): Promise<RasterSource> {
-  if (isUrl(pathOrUrl)) return withBlockCache(httpSource(pathOrUrl));
+export async function openSource(pathOrUrl: string, opts: SourceOptions = {}): Promise<RasterSource> {
+  if (isUrl(pathOrUrl)) return withBlockCache(httpSource(pathOrUrl, {}, opts));
   return fileSource(pathOrUrl);
 }
 
@@ -111,12 +123,20 @@ export async function fileSource(path: string): Promise<RasterSource> {
   };
 }
 
-/** An HTTP(S) source: one `Range` request per read (see `withBlockCache` for coalescing). */
-export function httpSource(url: string, headers: Record<string, string> = {}): RasterSource {
+/**
+ * An HTTP(S) source: one `Range` request per read (see `withBlockCache` for coalescing). Each
+ * request must complete within `timeoutMs` (UNAVAILABLE otherwise). A server that ignores Range
+ * (200 with the whole body) still works: the body is kept in memory and later reads are served
+ * from it, with a warning, up to `maxWholeBytes` (BAD_INPUT beyond: such a file needs Range).
+ */
+export function httpSource(url: string, headers: Record<string, string> = {}, opts: SourceOptions = {}): RasterSource {
   const stats: SourceStats = { requests: 0, bytes: 0 };
+  const warnings: string[] = [];
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
+  const maxWhole = opts.maxWholeBytes ?? DEFAULT_MAX_WHOLE_BYTES;
   let size: number | null = null;
   /** Set when the server ignored `Range` and sent the whole file: served from memory after. */
-  let whole: ArrayBuffer | null = null;
+  let whole: Promise<ArrayBuffer> | null = null;
 
   const fail = (status: number, statusText: string): never => {
     const what = `${url}: HTTP ${status}${statusText ? ' ' + statusText : ''}`;
@@ -125,45 +145,107 @@ export function httpSource(url: string, headers: Record<string, string> = {}): R
     throw new ApiError('BAD_INPUT', what);
   };
 
+  const timedOut = (): ApiError => new ApiError('UNAVAILABLE', `${url}: no answer within ${Math.round(timeoutMs / 100) / 10} s (timed out)`);
+
+  /** Reads the whole body of a 200 answer, refusing more than maxWhole bytes. */
+  const readWhole = async (res: Response): Promise<ArrayBuffer> => {
+    const declared = Number(res.headers.get('content-length') ?? NaN);
+    const size = (n: number): string => (n >= 1e6 ? `${Math.round(n / 1e6)} MB` : n >= 1e3 ? `${Math.round(n / 1e3)} kB` : `${n} bytes`);
+    const tooBig = (n: number): ApiError =>
+      new ApiError('BAD_INPUT', `${url}: the server ignores Range requests and the file is ${size(n)} or more; only files up to ${size(maxWhole)} are read whole (serve it with Range support)`);
+    if (Number.isFinite(declared) && declared > maxWhole) {
+      await res.body?.cancel();
+      throw tooBig(declared);
+    }
+    const parts: Uint8Array[] = [];
+    let got = 0;
+    const reader = res.body?.getReader();
+    if (reader) {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        got += value.byteLength;
+        if (got > maxWhole) {
+          await reader.cancel();
+          throw tooBig(got);
+        }
+        parts.push(value);
+      }
+    }
+    const out = new Uint8Array(got);
+    let o = 0;
+    for (const p of parts) {
+      out.set(p, o);
+      o += p.byteLength;
+    }
+    return out.buffer;
+  };
+
   const readOne = async ({ offset, length }: ByteRange, signal?: AbortSignal): Promise<ArrayBuffer> => {
     if (size !== null && offset >= size && length > 0) throw new PastEndError(offset, length, size);
-    if (whole) return whole.slice(offset, offset + length);
-    let res: Response;
+    if (whole) {
+      const w = await whole;
+      if (offset >= w.byteLength && length > 0) throw new PastEndError(offset, length, w.byteLength);
+      return w.slice(offset, offset + length);
+    }
+    const timer = new AbortController();
+    const t = setTimeout(() => timer.abort(), timeoutMs);
+    const both = signal ? AbortSignal.any([signal, timer.signal]) : timer.signal;
+    const abortedByCaller = (): boolean => signal?.aborted === true;
     try {
-      res = await fetch(url, { headers: { ...headers, Range: `bytes=${offset}-${offset + length - 1}` }, signal: signal ?? null });
+      let res: Response;
+      try {
+        res = await fetch(url, { headers: { ...headers, Range: `bytes=${offset}-${offset + length - 1}` }, signal: both });
+      } catch (e) {
+        if (abortedByCaller()) throw e;
+        if (timer.signal.aborted) throw timedOut();
+        const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+        throw new ApiError('UNAVAILABLE', `${url}: cannot connect (${cause?.code ?? cause?.message ?? (e as Error).message})`);
+      }
+      stats.requests++;
+      if (res.status === 416) {
+        const total = parseTotal(res.headers.get('content-range'));
+        await res.body?.cancel();
+        if (total !== null) size = total;
+        throw new PastEndError(offset, length, size ?? offset);
+      }
+      if (!res.ok) {
+        await res.body?.cancel();
+        fail(res.status, res.statusText);
+      }
+      if (res.status === 206) {
+        const data = await res.arrayBuffer();
+        stats.bytes += data.byteLength;
+        const total = parseTotal(res.headers.get('content-range'));
+        if (total !== null) size = total;
+        return data;
+      }
+      // 200: the server ignored Range. Keep the body and serve later reads from memory.
+      const p = readWhole(res);
+      whole = p;
+      p.catch(() => {
+        if (whole === p) whole = null;
+      });
+      const data = await p;
+      stats.bytes += data.byteLength;
+      size = data.byteLength;
+      warnings.push(`${url}: the server ignores Range requests; the whole file (${data.byteLength} bytes) was downloaded into memory`);
+      if (offset >= size && length > 0) throw new PastEndError(offset, length, size);
+      return data.slice(offset, offset + length);
     } catch (e) {
-      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      throw new ApiError('UNAVAILABLE', `${url}: cannot connect (${cause?.code ?? cause?.message ?? (e as Error).message})`);
+      if (e instanceof ApiError || e instanceof PastEndError || abortedByCaller()) throw e;
+      if (timer.signal.aborted) throw timedOut();
+      throw e;
+    } finally {
+      clearTimeout(t);
     }
-    stats.requests++;
-    if (res.status === 416) {
-      const total = parseTotal(res.headers.get('content-range'));
-      await res.body?.cancel();
-      if (total !== null) size = total;
-      throw new PastEndError(offset, length, size ?? offset);
-    }
-    if (!res.ok) {
-      await res.body?.cancel();
-      fail(res.status, res.statusText);
-    }
-    const data = await res.arrayBuffer();
-    stats.bytes += data.byteLength;
-    if (res.status === 206) {
-      const total = parseTotal(res.headers.get('content-range'));
-      if (total !== null) size = total;
-      return data;
-    }
-    // 200: the server ignored Range. Keep the body and serve later reads from memory.
-    whole = data;
-    size = data.byteLength;
-    if (offset >= size && length > 0) throw new PastEndError(offset, length, size);
-    return data.slice(offset, offset + length);
   };
 
   return {
     name: url,
     location: url,
     stats,
+    warnings,
     size: () => size,
     read: (ranges, signal) => Promise.all(ranges.map((r) => readOne(r, signal))),
     async close() {
@@ -240,6 +322,7 @@ export function withBlockCache(inner: RasterSource, opts: BlockCacheOptions = {}
     name: inner.name,
     location: inner.location,
     stats: inner.stats,
+    ...(inner.warnings ? { warnings: inner.warnings } : {}),
     size: () => inner.size(),
     read: (ranges, signal) =>
       Promise.all(ranges.map((r) => (r.length <= blockSize / 2 ? readSmall(r, signal) : inner.read([r], signal).then((b) => b[0]!)))),

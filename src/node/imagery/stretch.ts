@@ -6,6 +6,7 @@
  */
 import type { Dtype, ImageLevel, OpenedImage } from './open-image';
 import { readWindow, type PixelWindow, type Samples } from './read-window';
+import { validity } from './tile-compose';
 
 /** A band's value distribution: a histogram for small integer types, sorted values otherwise. */
 export type Distribution = { kind: 'hist'; counts: Float64Array; min: number; n: number } | { kind: 'sorted'; values: Float64Array };
@@ -44,11 +45,7 @@ export function percentileOf(d: Distribution, p: number): number {
 }
 
 /** A predicate that is true for valid (not nodata, not NaN) values of a band. */
-export function validity(nodata: number | null, dtype: Dtype): (v: number) => boolean {
-  if (nodata === null || Number.isNaN(nodata)) return (v) => v === v;
-  const nd = dtype === 'float32' ? Math.fround(nodata) : nodata;
-  return (v) => v === v && v !== nd;
-}
+export { validity } from './tile-compose';
 
 /** The distribution of the valid values of one band. */
 export function distributionOf(values: ArrayLike<number>, isValid: (v: number) => boolean, dtype: Dtype): Distribution {

@@ -158,8 +158,21 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
   const handleTile = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const caller = callerOf(req, url);
     const tileReq = parseTilePath(url.pathname, url.searchParams);
+    // The client going away (MapLibre cancels the tiles of a view the user panned away from)
+    // aborts the render: it is dropped from the queues unless another request waits for it.
+    const gone = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) gone.abort();
+    });
+    let rendered: Buffer | null;
+    try {
+      rendered = await service.renderTile(caller, tileReq, { signal: gone.signal });
+    } catch (e) {
+      if (gone.signal.aborted) return; // nobody to answer
+      throw e;
+    }
     // A tile that misses the scene is a transparent PNG, not a 204: MapLibre reports empty bodies as errors.
-    const png = (await service.renderTile(caller, tileReq)) ?? emptyPng(tileReq.size);
+    const png = rendered ?? emptyPng(tileReq.size);
     res.writeHead(200, {
       'Content-Type': 'image/png',
       'Content-Length': png.length,

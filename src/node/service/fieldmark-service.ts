@@ -22,17 +22,26 @@ import { campaignSummary, currentCampaign, labellerByToken, listLabellers } from
 import type { Db } from '../store/database';
 import { assignmentsOfSite, labelsOfSite } from '../store/label.repo';
 import { listSites, sceneById, sceneSummary, scenesOfSite, siteById, type SceneRecord } from '../store/site.repo';
+import { addLabel } from '../store/add-label';
+import { importLabelFile } from '../store/import-labels';
+import type { ImportLabelsOptions, ImportLabelsReport, LabelFeature, NewLabel } from '../../common/api/contract';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { ServiceHost } from './host';
-import { ImageryCache } from './imagery-cache';
+import { ImageryCache, imageryOptionsFromEnv } from './imagery-cache';
+import { addScene, prefetchPlan, siblingScenes, tileTarget } from './scene-catalog';
+import type { AddSceneOptions, AddSceneResult } from '../../common/api/contract';
+import { apiGetConsensus, apiGetLabellerHistory, apiGetMyFeedback, apiListLabellerQuality, apiListSiteRisk } from '../quality/quality-api';
+import type { ConsensusMethod, ListSiteRiskFilter } from '../../common/api/contract';
 import { VERSION } from './version';
+import { taskApi } from '../tasks/task-api';
 
 export const LOCAL_ADMIN: Caller = { userId: null, role: 'admin' };
 
 export class FieldmarkService implements ServiceHost {
   readonly events = new EventHub();
   readonly localCaller: Caller = LOCAL_ADMIN;
-  private readonly imagery = new ImageryCache();
+  /** Open images + the tile engine (caches, workers); public for stats and tests. */
+  readonly imagery = new ImageryCache(imageryOptionsFromEnv());
 
   constructor(readonly db: Db) {}
 
@@ -50,6 +59,15 @@ export class FieldmarkService implements ServiceHost {
       listLabels: async (siteId: string, filter?: ListLabelsFilter) => this.listLabels(caller, siteId, filter),
       listLabellers: async () => this.listLabellers(),
       getSceneInfo: async (sceneId: string) => this.getSceneInfo(caller, sceneId),
+      addScene: async (path: string, opts: AddSceneOptions) => this.addScene(path, opts),
+      listLabellerQuality: async () => apiListLabellerQuality(this.db),
+      getLabellerHistory: async (labellerId: string) => apiGetLabellerHistory(this.db, caller, labellerId),
+      listSiteRisk: async (filter?: ListSiteRiskFilter) => apiListSiteRisk(this.db, filter),
+      getConsensus: async (siteId: string, method?: ConsensusMethod) => apiGetConsensus(this.db, siteId, method),
+      getMyFeedback: async (assignmentId: number) => apiGetMyFeedback(this.db, caller, assignmentId),
+      addLabel: async (assignmentId: number, label: NewLabel) => this.addLabel(caller, assignmentId, label),
+      importLabels: async (path: string, opts?: ImportLabelsOptions) => this.importLabels(path, opts),
+      ...taskApi(this.db, this.events, caller),
     };
   }
 
@@ -137,16 +155,43 @@ export class FieldmarkService implements ServiceHost {
     return this.imagery.info(this.scenePath(scene));
   }
 
-  async renderTile(caller: Caller, req: TileRequest): Promise<Buffer | null> {
+  /**
+   * A PNG of the tile (null when it misses the scene). `signal`: the client went away (the render
+   * is dropped unless another request waits for the same tile). Afterwards the neighbours and the
+   * same tile of the site's other dates are prefetched at low priority.
+   */
+  async renderTile(caller: Caller, req: TileRequest, opts: { signal?: AbortSignal } = {}): Promise<Buffer | null> {
     const scene = this.requireScene(caller, req.sceneId);
-    if (req.bands.some((b) => b > scene.bands)) {
-      throw new ApiError('BAD_ARGUMENTS', `tile: scene ${scene.id} has ${scene.bands} bands, asked for ${req.bands.join(',')}`);
-    }
-    return this.imagery.tile(this.scenePath(scene), req);
+    const target = tileTarget(this.db, scene, req);
+    const png = await this.imagery.tile({ path: target.path, z: req.z, x: req.x, y: req.y, options: target.options }, opts);
+    this.imagery.prefetch(prefetchPlan(this.db, scene, req, siblingScenes(this.db, caller, scene.id, this.isStaff(caller))));
+    return png;
+  }
+
+  /** Staff only (schemas.ts): checks the file and adds it to the scene catalog. */
+  async addScene(path: string, opts: AddSceneOptions): Promise<AddSceneResult> {
+    const r = await addScene(this.db, this.imagery, path, opts);
+    this.events.emit({ type: 'changed', entity: 'sites', ids: r.siteIds });
+    return r;
+  }
+
+  /** Staff only (schemas.ts); the editor will open it to labellers on their own assignments. */
+  addLabel(caller: Caller, assignmentId: number, label: NewLabel): LabelFeature {
+    const f = addLabel(this.db, caller.userId, assignmentId, label);
+    this.events.emit({ type: 'changed', entity: 'labels', ids: [f.id] });
+    return f;
+  }
+
+  /** Reads a file on this machine (path checked by labelFilePathSchema) and imports it in one transaction. */
+  async importLabels(path: string, opts: ImportLabelsOptions = {}): Promise<ImportLabelsReport> {
+    const r = await importLabelFile(this.db, path, opts);
+    this.events.emit({ type: 'changed', entity: 'labels' });
+    if (r.assignmentsCreated) this.events.emit({ type: 'changed', entity: 'assignments' });
+    return r;
   }
 
   close(): void {
-    this.imagery.clear();
+    void this.imagery.close();
     if (this.db.open) this.db.close();
   }
 }

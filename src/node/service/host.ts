@@ -14,7 +14,10 @@ export interface ServiceHost {
   readonly events: EventHub;
   /** The caller a sign-in token belongs to, or null for an unknown token. */
   callerForToken(token: string): Caller | null;
-  /** A PNG, or null when the tile does not touch the scene. Throws ApiError for bad scenes / forbidden access. */
-  renderTile(caller: Caller, req: TileRequest): Promise<Buffer | null>;
+  /**
+   * A PNG, or null when the tile does not touch the scene. Throws ApiError for bad scenes /
+   * forbidden access, an AbortError when `signal` fires first (the client went away).
+   */
+  renderTile(caller: Caller, req: TileRequest, opts?: { signal?: AbortSignal }): Promise<Buffer | null>;
   close(): void;
 }

@@ -131,4 +131,40 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE VIRTUAL TABLE reference_rtree USING rtree(id, min_lon, max_lon, min_lat, max_lat);
   `,
+  // 3: spatial index of the sites' cells (import attaches features to the cell they touch).
+  // Sites have TEXT keys, so the R*Tree gets its own ids and carries the site id as an
+  // auxiliary column; triggers keep it in step with every writer of `sites`.
+  `
+  CREATE VIRTUAL TABLE sites_rtree USING rtree(id, min_lon, max_lon, min_lat, max_lat, +site_id TEXT);
+  INSERT INTO sites_rtree (id, min_lon, max_lon, min_lat, max_lat, site_id)
+    SELECT NULL, min_lon, max_lon, min_lat, max_lat, id FROM sites;
+  CREATE TRIGGER sites_rtree_insert AFTER INSERT ON sites BEGIN
+    INSERT INTO sites_rtree (id, min_lon, max_lon, min_lat, max_lat, site_id)
+    VALUES (NULL, NEW.min_lon, NEW.max_lon, NEW.min_lat, NEW.max_lat, NEW.id);
+  END;
+  CREATE TRIGGER sites_rtree_update AFTER UPDATE OF id, min_lon, min_lat, max_lon, max_lat ON sites BEGIN
+    DELETE FROM sites_rtree WHERE site_id = OLD.id;
+    INSERT INTO sites_rtree (id, min_lon, max_lon, min_lat, max_lat, site_id)
+    VALUES (NULL, NEW.min_lon, NEW.max_lon, NEW.min_lat, NEW.max_lat, NEW.id);
+  END;
+  CREATE TRIGGER sites_rtree_delete AFTER DELETE ON sites BEGIN
+    DELETE FROM sites_rtree WHERE site_id = OLD.id;
+  END;
+  -- Deleted labels (also through ON DELETE CASCADE) leave no stale R*Tree rows behind.
+  CREATE TRIGGER labels_rtree_delete AFTER DELETE ON labels BEGIN
+    DELETE FROM labels_rtree WHERE id = OLD.id;
+  END;
+  CREATE TRIGGER reference_rtree_delete AFTER DELETE ON reference_labels BEGIN
+    DELETE FROM reference_rtree WHERE id = OLD.id;
+  END;
+  `,
+  // 4: the editor (issue 5). Labels carry the editor's stable field key within their assignment
+  // (client-made for new fields, 'L<id>' for labels written before) and a comment; edit_log rows
+  // of an assignment are its history (a 'history.base' snapshot, then commands, undo, redo).
+  `
+  ALTER TABLE labels ADD COLUMN field_key TEXT;
+  ALTER TABLE labels ADD COLUMN comment TEXT NOT NULL DEFAULT '';
+  CREATE UNIQUE INDEX labels_field_key ON labels(assignment_id, field_key);
+  CREATE INDEX assignments_status ON assignments(status, labeller_id, started_at);
+  `,
 ];

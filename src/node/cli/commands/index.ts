@@ -1,8 +1,13 @@
 /** Every `fieldmark` command, in the order `--help` lists them. */
 import type { CliCommand } from '../command';
 import { benchCommand } from './bench';
+import { compareCommand } from './compare';
+import { consensusCommand } from './consensus';
 import { demoCommand } from './demo';
+import { exportCommand } from './export';
+import { importCommand } from './import';
 import { infoCommand } from './info';
+import { scoreCommand } from './score';
 import { serveCommand } from './serve';
 import { tileCommand } from './tile';
 
@@ -11,5 +16,10 @@ export const COMMANDS: CliCommand[] = [
   serveCommand,
   infoCommand,
   tileCommand,
+  importCommand,
+  exportCommand,
+  compareCommand,
+  scoreCommand,
+  consensusCommand,
   benchCommand,
 ];

@@ -22,6 +22,7 @@ export const infoCommand: CliCommand = {
       `crs ${value.crs}`,
       `bounds (lon/lat) ${w}, ${s} .. ${e}, ${n}`,
       `${value.tileSize ? `tiles ${value.tileSize[0]}x${value.tileSize[1]}` : 'strips'}, ${value.overviews} overview${value.overviews === 1 ? '' : 's'}, nodata ${value.nodata ?? 'none'}`,
+      `bands ${value.bandRoles.join(',')} (${value.bandRolesFrom === 'file' ? 'as the file names them' : 'assumed: the file does not name them'})`,
     ].join('\n');
     return { value, text };
   },

@@ -43,7 +43,9 @@ async function fails(p: Promise<unknown>, code: string, pattern: RegExp): Promis
 describe('fieldmark info', () => {
   it('prints the CLI.md shape (relative paths resolve against cwd)', async () => {
     const r = await infoCommand.run({ image: 'scene.tif' }, [], ctx);
-    expect(Object.keys(r.value as object).sort()).toEqual(['bands', 'bounds4326', 'crs', 'dtype', 'height', 'nodata', 'overviews', 'tileSize', 'width']);
+    expect(Object.keys(r.value as object).sort()).toEqual(['bandRoles', 'bandRolesFrom', 'bands', 'bounds4326', 'crs', 'dtype', 'height', 'nodata', 'overviews', 'tileSize', 'width']);
+    expect(r.value).toMatchObject({ bandRoles: ['blue', 'green', 'red', 'nir'], bandRolesFrom: 'assumed' });
+    expect(r.text).toMatch(/bands blue,green,red,nir \(assumed: the file does not name them\)/);
     expect(r.value).toMatchObject({ width: 128, height: 128, bands: 4, dtype: 'uint16', crs: 'EPSG:3857', overviews: 0, tileSize: null, nodata: 0 });
     expect(r.text).toMatch(/128 x 128 px, 4 bands uint16/);
   });
@@ -64,6 +66,19 @@ describe('fieldmark tile', () => {
     const r2 = await tileCommand.run({ image: 'scene.tif', z: '14', x: '4844', y: '6074', bands: '4,3,2', stretch: '1,99', size: '512', out: 'f.png' }, [], ctx);
     expect(readFileSync(join(tmp.dir, 'f.png')).readUInt32BE(16)).toBe(512);
     expect((r2.value as { empty: boolean }).empty).toBe(false);
+  });
+  it('NDVI, the tone options, and their bad values', async () => {
+    const base = { image: 'scene.tif', z: '14', x: '4844', y: '6074' };
+    const plain = await tileCommand.run({ ...base, out: 'p.png' }, [], ctx);
+    const toned = await tileCommand.run({ ...base, gamma: '1.5', brightness: '0.1', contrast: '1.2', out: 'g.png' }, [], ctx);
+    expect(readFileSync(join(tmp.dir, 'g.png')).equals(readFileSync(join(tmp.dir, 'p.png')))).toBe(false);
+    expect((toned.value as { empty: boolean }).empty).toBe((plain.value as { empty: boolean }).empty);
+    await tileCommand.run({ ...base, mode: 'ndvi', out: 'n.png' }, [], ctx);
+    expect(readFileSync(join(tmp.dir, 'n.png')).subarray(1, 4).toString()).toBe('PNG');
+    await fails(tileCommand.run({ ...base, mode: 'hsv', out: 'x.png' }, [], ctx), 'BAD_ARGUMENTS', /--mode must be rgb, ndvi or mask/);
+    await fails(tileCommand.run({ ...base, gamma: '0', out: 'x.png' }, [], ctx), 'BAD_ARGUMENTS', /gamma 0: must be within 0\.1\.\.10/);
+    await fails(tileCommand.run({ ...base, contrast: 'x', out: 'x.png' }, [], ctx), 'BAD_ARGUMENTS', /--contrast must be a number/);
+    await fails(tileCommand.run({ ...base, mode: 'mask', out: 'x.png' }, [], ctx), 'BAD_INPUT', /a cloud mask is a Planet UDM2/);
   });
   it('a tile outside the image is written fully transparent and flagged', async () => {
     const r = await tileCommand.run({ image: 'scene.tif', z: '14', x: '100', y: '100', out: 'o.png' }, [], ctx);

@@ -33,7 +33,7 @@ function listArg(name: string, raw: unknown, n: number): number[] | undefined {
 export const tileCommand: CliCommand = {
   name: 'tile',
   summary: 'renders one web-mercator XYZ tile of a GeoTIFF to an RGBA PNG (transparent where the image has no data)',
-  usage: '--image FILE|URL --z Z --x X --y Y [--bands 3,2,1] [--stretch 2,98] [--size 256|512] --out FILE.png',
+  usage: '--image FILE|URL --z Z --x X --y Y [--bands 3,2,1] [--stretch 2,98] [--size 256|512] [--mode rgb|ndvi|mask] [--gamma G] [--brightness B] [--contrast C] --out FILE.png',
   options: {
     image: { type: 'string', description: 'a GeoTIFF / COG path or an http(s) URL' },
     z: { type: 'string', description: 'zoom level' },
@@ -42,6 +42,10 @@ export const tileCommand: CliCommand = {
     bands: { type: 'string', description: '1-based bands for red,green,blue (default 3,2,1: true colour for B,G,R,NIR)' },
     stretch: { type: 'string', description: 'low,high percentiles of the per-band stretch (default 2,98)' },
     size: { type: 'string', description: 'tile size in pixels, 256 (default) or 512' },
+    mode: { type: 'string', description: 'rgb (default), ndvi (NIR and red by band role), or mask (the image is a UDM2 cloud mask)' },
+    gamma: { type: 'string', description: 'gamma 0.1-10 (default 1)' },
+    brightness: { type: 'string', description: 'brightness -1..1 (default 0)' },
+    contrast: { type: 'string', description: 'contrast 0-10 (default 1)' },
     out: { type: 'string', description: 'the PNG file to write' },
   },
   async run(opts, _positionals, ctx) {
@@ -59,12 +63,30 @@ export const tileCommand: CliCommand = {
     const size = sizeRaw === undefined ? 256 : Number(sizeRaw);
     if (size !== 256 && size !== 512) throw new ApiError('BAD_ARGUMENTS', `tile: --size must be 256 or 512, got "${String(sizeRaw)}"`);
 
+    const mode = opts['mode'];
+    if (mode !== undefined && mode !== 'rgb' && mode !== 'ndvi' && mode !== 'mask') throw new ApiError('BAD_ARGUMENTS', `tile: --mode must be rgb, ndvi or mask, got "${String(mode)}"`);
+    const num = (name: string): number | undefined => {
+      const raw = opts[name];
+      if (raw === undefined) return undefined;
+      const v = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+      if (!Number.isFinite(v)) throw new ApiError('BAD_ARGUMENTS', `tile: --${name} must be a number, got "${String(raw)}"`);
+      return v;
+    };
+    const tone = { gamma: num('gamma'), brightness: num('brightness'), contrast: num('contrast') };
+
     const t0 = performance.now();
     const img = await openImage(isUrl(image) ? image : resolve(ctx.cwd, image));
     let png: Buffer | null;
     try {
       const renderOpts = resolveRenderOptions(img, { ...(bands ? { bands } : {}), ...(stretch ? { stretch } : {}), size });
-      png = await renderTile(img, z, x, y, renderOpts);
+      png = await renderTile(img, z, x, y, {
+        ...renderOpts,
+        bandRoles: img.bandRoles,
+        ...(mode ? { mode } : {}),
+        ...(tone.gamma !== undefined ? { gamma: tone.gamma } : {}),
+        ...(tone.brightness !== undefined ? { brightness: tone.brightness } : {}),
+        ...(tone.contrast !== undefined ? { contrast: tone.contrast } : {}),
+      });
     } finally {
       await img.close();
     }

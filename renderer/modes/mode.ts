@@ -1,0 +1,76 @@
+/**
+ * Editor modes are explicit state machines (terra-draw style): each has a `state`, reacts to
+ * pointer and key events, and commits through the context. Gestures edit staging (the
+ * `edit-staging` layer); only a finished gesture commits a command; Esc reverts.
+ */
+import type { Map as MlMap } from 'maplibre-gl';
+import type { EditCommand } from '../../src/common/commands/types';
+import type { XY } from '../../src/common/editing/geom';
+import type { SnapTarget } from '../../src/common/editing/snap';
+import type { Field } from '../../src/common/graph/field';
+import type { Graph } from '../../src/common/graph/graph';
+import type { EditLayers } from '../map/edit-layers';
+
+export type ModeId = 'browse' | 'select' | 'draw' | 'rectangle' | 'move' | 'hole' | 'split' | 'reshape';
+
+export interface Pointer {
+  lngLat: XY;
+  /** map container pixels */
+  point: { x: number; y: number };
+  shift: boolean;
+  alt: boolean;
+  /** call to keep the map from panning / zooming for this gesture */
+  preventDefault(): void;
+}
+
+export interface Snapped {
+  point: XY;
+  target: SnapTarget | null;
+}
+
+export interface Handle {
+  kind: 'vertex' | 'mid';
+  fieldId: string;
+  ring: number;
+  index: number;
+}
+
+export interface EditorContext {
+  readonly map: MlMap;
+  readonly layers: EditLayers;
+  graph(): Graph;
+  editable(): boolean;
+  selection(): readonly string[];
+  select(ids: readonly string[]): void;
+  /** The category new fields get. */
+  category(): string;
+  /** Snapping tolerance in metres at the current zoom; 0 when snapping is off. */
+  snapToleranceM(): number;
+  /** Snaps a pointer to neighbours (vertices first, then edges) unless snapping is off. */
+  snap(p: Pointer, exclude?: (id: string) => boolean): Snapped;
+  fieldAt(p: XY): Field | undefined;
+  /** The vertex or midpoint handle of a selected field under the pointer, if any. */
+  handleAt(p: Pointer): Handle | null;
+  /** Applies a command; on refusal shows why and returns false. */
+  commit(cmd: EditCommand): boolean;
+  /** One line for the status hint (null clears it). */
+  hint(text: string | null, bad?: boolean): void;
+  setMode(id: ModeId): void;
+  newFieldId(): string;
+}
+
+export interface Mode {
+  readonly id: ModeId;
+  /** the state machine's current state, for the UI and tests */
+  readonly state: string;
+  readonly cursor: string;
+  enter(): void;
+  exit(): void;
+  down?(p: Pointer): void;
+  move?(p: Pointer): void;
+  up?(p: Pointer): void;
+  click?(p: Pointer): void;
+  dblclick?(p: Pointer): void;
+  /** true when the key was handled */
+  key?(e: KeyboardEvent): boolean;
+}

@@ -1,0 +1,129 @@
+/**
+ * Image windows for the suggestion engines: the pyramid level to work on (the coarsest whose
+ * ground pixel is at most `maxPixelM`, so sub-metre imagery is seen as the model was trained),
+ * lon/lat <-> level pixels, a window of `size` px placed around a point on a 64-px grid (so
+ * nearby clicks share it), its 4 bands (blue, green, red, nir by the image's band roles) and its
+ * unusable pixels from a UDM2 / legacy UDM mask when one is given.
+ */
+import { ApiError } from '../../common/api/errors';
+import { lonLatTransform } from '../imagery/crs';
+import { applyGeoTransform, invertGeoTransform } from '../imagery/georef';
+import type { ImageLevel, OpenedImage } from '../imagery/open-image';
+import { readWindow } from '../imagery/read-window';
+
+export const SUGGEST_BANDS = ['blue', 'green', 'red', 'nir'] as const;
+const GRID = 64;
+
+export interface WindowPlacement {
+  level: ImageLevel;
+  /** [x0, y0, x1, y1) in level pixels */
+  box: [number, number, number, number];
+}
+
+export interface ImageWindow {
+  key: string;
+  width: number;
+  height: number;
+  /** blue, green, red, nir: raw values */
+  bands: Float32Array[];
+  nodata: number | null;
+  /** 1 = unusable by the mask; null without a mask */
+  cloud: Uint8Array | null;
+  placement: WindowPlacement;
+  pixelSizeM: number;
+  /** the window touches the image's edge on these sides (a field cut there is cut by the image) */
+  imageEdges: { left: boolean; top: boolean; right: boolean; bottom: boolean };
+}
+
+export function bandIndices(img: OpenedImage): number[] {
+  const idx = SUGGEST_BANDS.map((r) => img.bandRoles.indexOf(r));
+  if (idx.some((i) => i < 0)) {
+    throw new ApiError('BAD_INPUT', `${img.name}: suggestions need blue, green, red and nir bands; the file has ${img.bandRoles.join(', ')}`);
+  }
+  return idx;
+}
+
+export function levelToLonLat(img: OpenedImage, level: ImageLevel): (x: number, y: number) => [number, number] {
+  const t = lonLatTransform(img.crs);
+  return (x, y) => {
+    const [cx, cy] = applyGeoTransform(level.geoTransform, x, y);
+    return t.toLonLat(cx, cy);
+  };
+}
+
+export function lonLatToLevel(img: OpenedImage, level: ImageLevel): (lon: number, lat: number) => [number, number] {
+  const t = lonLatTransform(img.crs);
+  const inv = invertGeoTransform(level.geoTransform);
+  return (lon, lat) => {
+    const [cx, cy] = t.fromLonLat(lon, lat);
+    return applyGeoTransform(inv, cx, cy);
+  };
+}
+
+function haversineM(a: [number, number], b: [number, number]): number {
+  const R = 6371008.8, d = Math.PI / 180;
+  const dl = (b[1] - a[1]) * d, dn = (b[0] - a[0]) * d;
+  const h = Math.sin(dl / 2) ** 2 + Math.cos(a[1] * d) * Math.cos(b[1] * d) * Math.sin(dn / 2) ** 2;
+  return 2 * R * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/** Ground size of one pixel of the level at its centre, metres. */
+export function pixelSizeM(img: OpenedImage, level: ImageLevel): number {
+  const f = levelToLonLat(img, level);
+  const cx = level.width / 2, cy = level.height / 2;
+  return (haversineM(f(cx, cy), f(cx + 1, cy)) + haversineM(f(cx, cy), f(cx, cy + 1))) / 2;
+}
+
+export function chooseLevel(img: OpenedImage, maxPixelM: number): ImageLevel {
+  let chosen = img.levels[0]!;
+  for (const l of img.levels.slice(1)) if (pixelSizeM(img, l) <= maxPixelM) chosen = l;
+  return chosen;
+}
+
+/** A window of `size` px centred near (px, py), on the 64-px grid, inside the level when it fits. */
+export function placeWindow(level: ImageLevel, px: number, py: number, size: number): WindowPlacement {
+  const w = Math.min(size, level.width), h = Math.min(size, level.height);
+  const snap = (c: number, n: number, len: number) => Math.max(0, Math.min(n - len, Math.round((c - len / 2) / GRID) * GRID));
+  const x0 = snap(px, level.width, w), y0 = snap(py, level.height, h);
+  return { level, box: [x0, y0, x0 + w, y0 + h] };
+}
+
+/** UDM2 (8 bands: shadow 3, heavy haze 5, cloud 6, udm1 8) or legacy UDM (1 band, non-zero = unusable). */
+async function maskWindow(mask: OpenedImage, img: OpenedImage, p: WindowPlacement): Promise<Uint8Array | null> {
+  const level = mask.levels.find((l) => l.width === p.level.width && l.height === p.level.height);
+  if (!level || mask.width !== img.width || mask.height !== img.height) return null;
+  const n = (p.box[2] - p.box[0]) * (p.box[3] - p.box[1]);
+  const out = new Uint8Array(n);
+  if (mask.bands >= 8) {
+    const [shadow, heavy, cloud, udm1] = await readWindow(mask, level, p.box, [2, 4, 5, 7], 1);
+    for (let i = 0; i < n; i++) out[i] = shadow![i] || heavy![i] || cloud![i] || udm1![i]! & 3 ? 1 : 0;
+  } else {
+    const [udm] = await readWindow(mask, level, p.box, [0], 1);
+    for (let i = 0; i < n; i++) out[i] = udm![i] ? 1 : 0;
+  }
+  return out;
+}
+
+export function windowKey(img: OpenedImage, p: WindowPlacement, mask: OpenedImage | null): string {
+  return `${img.location}|${p.level.index}|${p.box.join(',')}${mask ? `|${mask.location}` : ''}`;
+}
+
+export async function readImageWindow(img: OpenedImage, p: WindowPlacement, mask: OpenedImage | null): Promise<ImageWindow> {
+  const idx = bandIndices(img);
+  const [x0, y0, x1, y1] = p.box;
+  const fill = img.nodata !== null && Number.isFinite(img.nodata) ? img.nodata : 0;
+  const raw = await readWindow(img, p.level, p.box, idx, fill);
+  const bands = raw.map((a) => Float32Array.from(a as ArrayLike<number>));
+  const cloud = mask ? await maskWindow(mask, img, p) : null;
+  return {
+    key: windowKey(img, p, mask),
+    width: x1 - x0,
+    height: y1 - y0,
+    bands,
+    nodata: img.nodata !== null && Number.isFinite(img.nodata) ? img.nodata : null,
+    cloud,
+    placement: p,
+    pixelSizeM: pixelSizeM(img, p.level),
+    imageEdges: { left: x0 === 0, top: y0 === 0, right: x1 === p.level.width, bottom: y1 === p.level.height },
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * Requests and answers of the suggestion host (suggest-host.ts): JSON-safe, because they cross
+ * the worker boundary (worker_threads, or Electron's utilityProcess) unchanged.
+ */
+import type { Polygon } from '../../common/geo/geojson';
+import type { EngineInfo, EngineModelInfo } from './engine';
+
+export interface HostOptions {
+  /** folders searched for models before the built-in ones (e.g. a campaign's retrained models) */
+  modelDirs?: string[];
+  /** default model id (else FIELDMARK_SUGGEST_MODEL, else the active campaign model, else boundary-v1) */
+  defaultModel?: string;
+  forceCpu?: boolean;
+  /** explicit provider order, e.g. ['webgpu', 'cpu'] */
+  providers?: string[];
+  threads?: number;
+}
+
+export interface SuggestRequest {
+  /** path or http(s) URL of a 4-band (blue, green, red, nir) GeoTIFF / COG */
+  image: string;
+  /** its UDM2 / UDM mask, if any */
+  mask?: string | null;
+  lon?: number;
+  lat?: number;
+  /** negative clicks, [lon, lat] */
+  negatives?: [number, number][];
+  /** [minLon, minLat, maxLon, maxLat] */
+  box?: [number, number, number, number];
+  model?: string;
+  /** most vertices of the polygon (default 60) */
+  vertexBudget?: number;
+}
+
+export interface WindowReport {
+  level: number;
+  /** [x0, y0, x1, y1) in level pixels */
+  box: [number, number, number, number];
+  pixelSizeM: number;
+  validFraction: number;
+  cached: boolean;
+}
+
+export interface SuggestResponse {
+  polygon: Polygon;
+  score: number;
+  areaM2: number;
+  vertices: number;
+  model: EngineModelInfo;
+  executionProvider: string;
+  /** total; reading + processing the window (0 when cached); the click; tracing the polygon */
+  ms: { total: number; window: number; click: number; polygon: number };
+  window: WindowReport;
+  warnings: string[];
+}
+
+export interface ProposeRequest {
+  image: string;
+  mask?: string | null;
+  /** the view, [minLon, minLat, maxLon, maxLat] */
+  bbox: [number, number, number, number];
+  model?: string;
+  /** proposals smaller than this are dropped, m^2 (the campaign minimum) */
+  minAreaM2?: number;
+  /** at most this many, best first (default 300) */
+  max?: number;
+  vertexBudget?: number;
+}
+
+export interface Proposal {
+  polygon: Polygon;
+  score: number;
+  areaM2: number;
+  vertices: number;
+}
+
+export interface ProposeResponse {
+  proposals: Proposal[];
+  windows: number;
+  model: EngineModelInfo;
+  executionProvider: string;
+  ms: number;
+}
+
+export interface ModelSummary {
+  id: string;
+  version: string;
+  kind: 'boundary' | 'sam';
+  dir: string;
+  description: string | null;
+  validation: Record<string, unknown> | null;
+}
+
+export interface HostInfo {
+  defaultModel: string;
+  models: ModelSummary[];
+  /** model folders that could not be read, and why */
+  broken: { dir: string; problem: string }[];
+  /** the engines loaded so far (model, execution provider, providers tried) */
+  engines: EngineInfo[];
+}
+
+export interface WindowTiming {
+  model: EngineModelInfo;
+  executionProvider: string;
+  width: number;
+  height: number;
+  /** read from the file, ms */
+  readMs: number;
+  /** preprocess + model + basins, ms */
+  processMs: number;
+}
+
+/** Messages between the client and the worker. */
+export type HostMethod = 'info' | 'load' | 'suggest' | 'propose' | 'timeWindow' | 'reset';
+export interface HostCall {
+  id: number;
+  method: HostMethod;
+  args: unknown[];
+}
+export type HostReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { code: string; message: string } };
