@@ -1,6 +1,7 @@
 /**
  * The `app://` scheme: `app://fieldmark/<file>` serves the built renderer (dist/renderer) and
- * `app://fieldmark/tiles/<scene>/<z>/<x>/<y>.png` renders imagery tiles through the service.
+ * `app://fieldmark/tiles/<scene>/<z>/<x>/<y>.png` renders imagery tiles through the service,
+ * `app://fieldmark/risk/<site>/<method>/<z>/<x>/<y>.png` a site's consensus risk map.
  * The handler is a plain `(Request) => Promise<Response>` so tests drive it with Node's globals.
  * Every response, errors included, carries the CSP (see csp.ts).
  */
@@ -9,7 +10,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import { APP_HOST, APP_SCHEME } from '../src/common/api/bridge';
 import { ApiError, HTTP_STATUS } from '../src/common/api/errors';
-import { parseTilePath } from '../src/common/api/tiles';
+import { parseRiskTilePath, parseTilePath } from '../src/common/api/tiles';
 import type { ServiceHost } from '../src/node/service/host';
 import { emptyPng } from '../src/node/imagery/png';
 import { secureHeaders } from './csp';
@@ -104,6 +105,21 @@ async function serveTile(url: URL, opts: AppProtocolOptions, head: boolean, sign
   }
 }
 
+/** `app://fieldmark/risk/<site>/<method>/z/x/y.png`: a consensus risk map tile (the local user is admin). */
+async function serveRiskTile(url: URL, opts: AppProtocolOptions, head: boolean, signal?: AbortSignal): Promise<Response> {
+  try {
+    const req = parseRiskTilePath(url.pathname, url.searchParams);
+    if (!opts.service.renderRiskTile) return text(404, 'NOT_FOUND: no risk maps here', head);
+    const png = await opts.service.renderRiskTile(opts.service.localCaller, req, { signal });
+    return bytes(png ?? emptyPng(req.size), 'image/png', 'no-cache', head);
+  } catch (e) {
+    if (e instanceof ApiError) return text(HTTP_STATUS[e.code], `${e.code}: ${e.message}`, head);
+    if ((e as Error)?.name === 'AbortError') return text(499, 'CANCELLED: the tile request was cancelled', head);
+    opts.onError?.(`risk tile ${url.pathname}`, e);
+    return text(500, 'INTERNAL: the tile could not be rendered', head);
+  }
+}
+
 async function serveFile(url: URL, opts: AppProtocolOptions, head: boolean): Promise<Response> {
   const file = resolveStaticPath(opts.rendererDir, url.pathname);
   if (!file) return text(404, `NOT_FOUND: ${url.pathname.slice(0, 120)}`, head);
@@ -135,6 +151,7 @@ export function createAppProtocolHandler(opts: AppProtocolOptions): (request: Re
       return text(404, `NOT_FOUND: unknown host ${url.host.slice(0, 60)}`, head);
     }
     if (url.pathname === '/tiles' || url.pathname.startsWith('/tiles/')) return serveTile(url, opts, head, request.signal);
+    if (url.pathname.startsWith('/risk/')) return serveRiskTile(url, opts, head, request.signal);
     return serveFile(url, opts, head);
   };
 }

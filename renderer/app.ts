@@ -7,7 +7,7 @@ import type { SiteClass } from '../src/common/api/contract';
 import { connect, type Connection } from './api/connect';
 import { MapController } from './map/map-controller';
 import { createMap } from './map/map-view';
-import { bandsFor } from './map/imagery-layer';
+import { bandsLabel } from './map/imagery-layer';
 import { Store, type BandMode } from './state/store';
 import { Banners } from './ui/banner';
 import { h, isTyping } from './ui/dom';
@@ -24,6 +24,9 @@ import { installTestHooks } from './editor/test-hooks';
 import { EditTools } from './ui/edit-tools';
 import { HelpOverlay } from './ui/help-overlay';
 import { TaskPanel } from './ui/task-panel';
+import { CompareController } from './compare/compare-controller';
+import { ImageControls } from './ui/image-controls';
+import { QualityUi } from './quality/quality-ui';
 
 declare global {
   interface Window {
@@ -56,6 +59,11 @@ export class App {
   private tools: EditTools | null = null;
   private readonly taskSlot: HTMLElement;
   private readonly toolSlot: HTMLElement;
+  /** Swipe / flicker between two dates (renderer/compare/). */
+  private readonly compare: CompareController;
+  private readonly imageControls: ImageControls;
+  /** Quality tables, consensus and feedback panels (renderer/quality/). */
+  private readonly quality: QualityUi;
 
   constructor(root: HTMLElement) {
     this.conn = connect();
@@ -71,19 +79,26 @@ export class App {
       openSite: (id) => void this.openSite(id),
       setClassFilter: (cls) => this.setClassFilter(cls),
     });
-    const toolbar = new Toolbar(this.store, {
-      setScene: (id) => this.store.set({ sceneId: id }),
-      setBands: (mode) => this.setBands(mode),
-      setLabelsVisible: (v) => this.store.set({ labelsVisible: v }),
-      fitSite: () => this.mapCtl?.fit(),
-    });
+    const mapEl = h('div', { class: 'map', id: 'map' });
+    this.compare = new CompareController(this.store, mapEl);
+    this.imageControls = new ImageControls(this.store);
+    this.quality = new QualityUi({ store: this.store, api: this.conn.api, tileBase: this.conn.bridge.tileBase, openSite: (id) => void this.openSite(id), problem: (m) => this.banners.error(m) });
+    const toolbar = new Toolbar(
+      this.store,
+      {
+        setScene: (id) => this.store.set({ sceneId: id }),
+        setBands: (mode) => this.setBands(mode),
+        setLabelsVisible: (v) => this.store.set({ labelsVisible: v }),
+        fitSite: () => this.mapCtl?.fit(),
+      },
+      { afterDates: [this.compare.controls], afterBands: [this.imageControls.button] },
+    );
     this.statusBar = new StatusBar(this.store, this.conn.bridge.host === 'electron' ? 'Desktop' : window.location.host);
     const legend = new Legend(this.store);
     this.sitePanel = new SitePanel(this.store, { setAssignment: (id) => this.store.set({ assignmentId: id, labelsVisible: true }) });
 
     const campaign = h('div', { class: 'tb-campaign', id: 'campaign' });
     const user = h('div', { class: 'tb-user', id: 'user' });
-    const mapEl = h('div', { class: 'map', id: 'map' });
     const empty = h(
       'div',
       { class: 'map-empty', id: 'map-empty' },
@@ -91,9 +106,9 @@ export class App {
       h('div', { class: 'map-empty-hint' }, 'Pick a site in the list, or use the arrow keys.'),
     );
     root.append(
-      h('header', { class: 'appbar' }, h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), 'Fieldmark'), campaign, h('div', { class: 'appbar-spacer' }), user),
-      h('aside', { class: 'sidebar' }, this.taskSlot, this.siteList.el, this.sitePanel.el),
-      h('main', { class: 'workspace' }, toolbar.el, h('div', { class: 'map-wrap' }, mapEl, legend.el, empty, this.toolSlot, this.banners.el)),
+      h('header', { class: 'appbar' }, h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), 'Fieldmark'), campaign, h('div', { class: 'appbar-spacer' }), this.quality.button, user),
+      h('aside', { class: 'sidebar' }, this.taskSlot, this.siteList.el, this.sitePanel.el, ...this.quality.panels),
+      h('main', { class: 'workspace' }, toolbar.el, h('div', { class: 'map-wrap' }, mapEl, legend.el, empty, this.toolSlot, this.compare.divider, this.imageControls.panel, this.quality.overlay, this.banners.el)),
       this.statusBar.el,
       this.help.el,
     );
@@ -114,18 +129,19 @@ export class App {
         if (s.sceneId) body.dataset['sceneId'] = s.sceneId;
         else delete body.dataset['sceneId'];
       }
-      if (s.bands !== prev.bands) body.dataset['bands'] = bandsFor(s.bands).join(',');
+      if (s.bands !== prev.bands || s.image !== prev.image) body.dataset['bands'] = bandsLabel(s.bands, s.image);
       if (s.labels !== prev.labels) body.dataset['labels'] = String(s.labels?.features.length ?? 0);
       if (s.connection !== prev.connection) body.dataset['connection'] = s.connection;
       if (s.sitesLoading !== prev.sitesLoading) body.dataset['sitesLoaded'] = String(!s.sitesLoading);
     });
-    body.dataset['bands'] = bandsFor(this.store.state.bands).join(',');
+    body.dataset['bands'] = bandsLabel(this.store.state.bands, this.store.state.image);
     body.dataset['connection'] = this.store.state.connection;
 
     this.startMap(mapEl);
     this.conn.monitor.onConnection((c) => this.store.set({ connection: c }));
     this.store.set({ connection: this.conn.monitor.connection });
     this.conn.bridge.onEvent((ev) => {
+      this.quality.onEvent(ev);
       if (ev.type !== 'changed') return;
       const siteId = this.store.state.siteId;
       // ids of a labels change may name sites or labels: reload unless they name only other sites.
@@ -161,6 +177,10 @@ export class App {
     map.on('mousemove', (e) => this.statusBar.setCursor(e.lngLat));
     map.on('mouseout', () => this.statusBar.setCursor(null));
     const mapCtl = this.mapCtl;
+    void mapCtl.ready.then(() => {
+      this.compare.attach(mapCtl.imagery);
+      this.quality.attach(map);
+    });
     void mapCtl.ready.then(() => this.startEditor(map, mapCtl));
   }
 

@@ -26,6 +26,8 @@ const targets = [
   { ...nodeCommon, entryPoints: [join(root, 'src/node/cli/main.ts')], outfile: join(dist, 'cli.js'), format: 'esm' },
   // The tile workers (node:worker_threads) of the imagery engine, found beside cli.js / electron/.
   { ...nodeCommon, entryPoints: [join(root, 'src/node/imagery/tile-worker.ts')], outfile: join(dist, 'tile-worker.js'), format: 'esm' },
+  // The suggestion worker (node:worker_threads: onnxruntime off the main thread), found beside cli.js / electron/.
+  { ...nodeCommon, entryPoints: [join(root, 'src/node/suggest/worker.ts')], outfile: join(dist, 'suggest-worker.js'), format: 'esm' },
   // The score workers of `fieldmark score` / `bench score` (src/node/quality/score-pool.ts).
   { ...nodeCommon, entryPoints: [join(root, 'src/node/quality/score-worker.ts')], outfile: join(dist, 'score-worker.js'), format: 'esm' },
   {

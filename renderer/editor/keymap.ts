@@ -48,6 +48,10 @@ export const SHORTCUTS: Shortcut[] = [
   { group: 'View', keys: 'L', label: 'Show / hide other labels' },
   { group: 'View', keys: 'Z', label: 'Fit the context window' },
   { group: 'View', keys: '[ / ]', label: 'Previous / next scene date' },
+  { group: 'View', keys: 'B', label: 'Flicker: swap to the comparison date' },
+  { group: 'View', keys: 'Space (hold)', label: 'Show the comparison date while held' },
+  { group: 'View', keys: 'W', label: 'Swipe: date A left, date B right of a divider (drag it)' },
+  { group: 'View', keys: 'U', label: 'UDM2 cloud mask on / off (scenes with a mask)' },
   { group: 'View', keys: '?', label: 'This help', action: 'help', match: (e) => e.key === '?' },
 ];
 

@@ -31,6 +31,9 @@ export function fieldFeature(f: Field): { type: 'Feature'; id: string; propertie
   return { type: 'Feature', id: f.id, properties: { fid: f.id, category: f.category }, geometry: f.geometry };
 }
 
+/** The big source is updated once edits pause this long (ms). */
+export const FLUSH_MS = 400;
+
 const EMPTY = { type: 'FeatureCollection' as const, features: [] };
 
 export class EditLayers {
@@ -40,6 +43,11 @@ export class EditLayers {
   private readonly hot = new Map<string, { feature: ReturnType<typeof fieldFeature> | null; gen: number }>();
   private gen = 0;
   private shownGen = 0;
+  /** Fields changed since the big source's last update. */
+  private readonly dirty = new Set<string>();
+  private inBig = new Set<string>();
+  private latest!: Graph;
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly map: MlMap, beforeId?: string) {
     map.addSource(FIELDS_SOURCE, { type: 'geojson', data: sourceData(EMPTY), promoteId: 'fid' });
@@ -129,37 +137,67 @@ export class EditLayers {
 
   /** The whole graph (opening a task). */
   reset(graph: Graph): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
     this.map.removeFeatureState({ source: FIELDS_SOURCE });
     this.map.removeFeatureState({ source: HOT_SOURCE });
     this.hot.clear();
+    this.dirty.clear();
+    this.latest = graph;
+    this.inBig = new Set(graph.ids());
     this.pushHot();
     void this.fields()?.setData(sourceData({ type: 'FeatureCollection', features: [...graph.fields()].map(fieldFeature) }));
   }
 
-  /** One edit: only the fields the diff names travel to the worker; they show at once from the hot source. */
+  /**
+   * One edit: the changed fields show at once from the hot source (their copies in the big source
+   * hidden); the big source gets them as one updateData diff when edits pause (FLUSH_MS), so its
+   * worker re-tiles while the labeller looks, not while they draw.
+   */
   apply(graph: Graph, diff: GraphDiff): void {
-    const src = this.fields();
-    if (!src) return;
-    const add = diff.added.map((id) => graph.get(id)).filter((f): f is Field => !!f).map(fieldFeature);
-    const update = diff.changed
-      .map((id) => graph.get(id))
-      .filter((f): f is Field => !!f)
-      .map((f) => ({ id: f.id, newGeometry: f.geometry, addOrUpdateProperties: [{ key: 'category', value: f.category }] }));
-    if (add.length === 0 && update.length === 0 && diff.removed.length === 0) return;
-    const gen = ++this.gen;
-    for (const id of [...diff.added, ...diff.changed, ...diff.removed]) {
+    this.latest = graph;
+    const ids = [...diff.added, ...diff.changed, ...diff.removed];
+    if (ids.length === 0) return;
+    for (const id of ids) {
       const f = graph.get(id);
-      const known = this.hot.has(id);
-      this.hot.set(id, { feature: f ? fieldFeature(f) : null, gen });
-      if (!known) {
+      if (!this.hot.has(id)) {
         // the hot copy looks like the stale one did (selected, issue)
         const { stale: _s, ...state } = this.map.getFeatureState({ source: FIELDS_SOURCE, id }) as Record<string, unknown>;
         this.map.setFeatureState({ source: HOT_SOURCE, id }, state);
       }
-      this.map.setFeatureState({ source: FIELDS_SOURCE, id }, { stale: true });
+      this.hot.set(id, { feature: f ? fieldFeature(f) : null, gen: Infinity });
+      this.dirty.add(id);
+      if (this.inBig.has(id)) this.map.setFeatureState({ source: FIELDS_SOURCE, id }, { stale: true });
     }
     this.pushHot();
-    void src.updateData({ remove: diff.removed, add: add as never, update: update as never }).then(() => {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  /** Sends the dirty fields to the big source as one diff. */
+  flush(): void {
+    this.flushTimer = null;
+    const src = this.fields();
+    if (!src || this.dirty.size === 0) return;
+    const g = this.latest;
+    const gen = ++this.gen;
+    const add: ReturnType<typeof fieldFeature>[] = [];
+    const update: unknown[] = [];
+    const remove: string[] = [];
+    for (const id of this.dirty) {
+      const f = g.get(id);
+      const h = this.hot.get(id);
+      if (h) h.gen = gen;
+      if (!f) {
+        if (this.inBig.delete(id)) remove.push(id);
+      } else if (this.inBig.has(id)) update.push({ id, newGeometry: f.geometry, addOrUpdateProperties: [{ key: 'category', value: f.category }] });
+      else {
+        this.inBig.add(id);
+        add.push(fieldFeature(f));
+      }
+    }
+    this.dirty.clear();
+    void src.updateData({ remove, add: add as never, update: update as never }).then(() => {
       this.shownGen = Math.max(this.shownGen, gen);
       if (this.map.isSourceLoaded(FIELDS_SOURCE)) this.release();
     });
@@ -170,7 +208,7 @@ export class EditLayers {
     this.map.getSource<GeoJSONSource>(HOT_SOURCE)?.setData(sourceData({ type: 'FeatureCollection', features }));
   }
 
-  /** `edit-fields` has re-tiled up to `shownGen`: its copies of those fields are current again. */
+  /** The big source has re-tiled up to `shownGen`: its copies of those fields are current again. */
   private release(): void {
     let n = 0;
     for (const [id, h] of this.hot) {

@@ -22,7 +22,8 @@ export interface MapControllerHooks {
 }
 
 export class MapController {
-  private imagery!: ImageryLayer;
+  /** The imagery stack (public for the swipe divider, renderer/compare/). */
+  imagery!: ImageryLayer;
   private site!: SiteLayers;
   private labels!: LabelLayers;
   /** The editor's layers (on top of everything); set once the style has loaded. */
@@ -78,8 +79,8 @@ export class MapController {
       if (s.site && (!prev || s.site.id !== prev.site?.id)) this.fit(s.site);
       changed = true;
     }
-    if (!prev || changed || s.sceneId !== prev.sceneId || s.bands !== prev.bands) {
-      this.imagery.show(s.sceneId, s.bands);
+    if (!prev || changed || s.sceneId !== prev.sceneId || s.bands !== prev.bands || s.image !== prev.image || s.compare !== prev.compare) {
+      this.imagery.show({ sceneId: s.sceneId, sceneB: s.compare.sceneB, compare: s.compare.mode, bands: s.bands, image: s.image });
       changed = true;
     }
     if (!prev || s.labels !== prev.labels) {

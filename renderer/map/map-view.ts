@@ -20,7 +20,11 @@ export function createMap(opts: MapViewOptions): maplibregl.Map {
   // Resolved against the page (http://host/ or app://fieldmark/): MapLibre's own guess uses
   // import.meta.url, which is the bundle and is not http(s) under Electron.
   maplibregl.setWorkerUrl(new URL(WORKER_FILE, document.baseURI).href);
+  // At least two workers: the editor's small hot source must not queue behind the big field
+  // source's re-tiling (MapLibre's default on a 2-core machine is one worker).
+  maplibregl.setWorkerCount(Math.max(2, Math.min(4, Math.floor((navigator.hardwareConcurrency || 2) / 2))));
   const tilePrefix = `${opts.tileBase}/tiles/`;
+  const riskPrefix = `${opts.tileBase}/risk/`;
   const map = new maplibregl.Map({
     container: opts.container,
     style: {
@@ -38,7 +42,7 @@ export function createMap(opts: MapViewOptions): maplibregl.Map {
     touchPitch: false,
     canvasContextAttributes: { antialias: true, preserveDrawingBuffer: true },
     transformRequest: (url) => {
-      if (opts.token && url.startsWith(tilePrefix)) {
+      if (opts.token && (url.startsWith(tilePrefix) || url.startsWith(riskPrefix))) {
         return { url, headers: { Authorization: `Bearer ${opts.token}` } };
       }
       return undefined;

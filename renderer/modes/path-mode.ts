@@ -96,9 +96,12 @@ export abstract class PathMode implements Mode {
       this.complete();
       return true;
     }
-    if (e.key === 'Backspace' && this.state === 'drawing') {
-      if (!this.path.removeLast() || this.path.length === 0) this.reset();
-      else this.redraw();
+    if (e.key === 'Backspace') {
+      // while a drawing tool is active Backspace only ever removes vertices, never fields
+      if (this.state === 'drawing') {
+        if (!this.path.removeLast() || this.path.length === 0) this.reset();
+        else this.redraw();
+      }
       return true;
     }
     if (e.key === 'Escape') {

@@ -5,8 +5,9 @@
  */
 import type { AppInfo, LabelCollection, SiteClass, SiteDetail, SiteSummary, TaskState } from '../../src/common/api/contract';
 import type { ConnectionState } from '../api/connection';
+import { COMPARE_OFF, DEFAULT_IMAGE_STYLE, type BandMode, type CompareState, type ImageStyle } from '../compare/image-style';
 
-export type BandMode = 'true' | 'false';
+export type { BandMode };
 
 export interface ViewState {
   info: AppInfo | null;
@@ -18,6 +19,10 @@ export interface ViewState {
   site: SiteDetail | null;
   sceneId: string | null;
   bands: BandMode;
+  /** Stretch, tone, custom bands and cloud mask, shared by every date on screen (compare/image-style.ts). */
+  image: ImageStyle;
+  /** Swipe / flicker between `sceneId` and `compare.sceneB`. */
+  compare: CompareState;
   labels: LabelCollection | null;
   /** Which assignment's labels are shown; null = all. */
   assignmentId: number | null;
@@ -36,6 +41,8 @@ export const INITIAL_STATE: ViewState = {
   site: null,
   sceneId: null,
   bands: 'true',
+  image: DEFAULT_IMAGE_STYLE,
+  compare: COMPARE_OFF,
   labels: null,
   assignmentId: null,
   labelsVisible: true,

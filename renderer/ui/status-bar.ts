@@ -3,7 +3,7 @@
  * CRS and bands, and whether the view's tiles are loaded.
  */
 import type { ConnectionState } from '../api/connection';
-import { bandsFor } from '../map/imagery-layer';
+import { bandsLabel } from '../map/imagery-layer';
 import { currentScene, type Store, type ViewState } from '../state/store';
 import { h } from './dom';
 import { coord, shortDate } from './format';
@@ -73,7 +73,7 @@ export class StatusBar {
     this.date.textContent = scene ? `${shortDate(scene.date)}${scene.season ? ` ${scene.season}` : ''}` : '-';
     this.date.title = scene ? `${scene.id}: ${scene.kind}, ${scene.width}x${scene.height} px` : '';
     this.crs.textContent = scene?.crs ?? '-';
-    this.bandsEl.textContent = scene ? bandsFor(s.bands).join(',') : '-';
+    this.bandsEl.textContent = scene ? bandsLabel(s.bands, s.image) : '-';
   }
 
   setCursor(lngLat: { lng: number; lat: number } | null): void {

@@ -1,9 +1,11 @@
 /**
  * The map toolbar: the open site's id, class and status; the scene date picker (when the site
- * has several scenes); true / false colour (key F); label visibility (key L); fit to the context
- * window (key Z). The labeller filter lives in the site panel.
+ * has several scenes); true / false colour (key F) and NDVI; label visibility (key L); fit to the
+ * context window (key Z). The labeller filter lives in the site panel; compare and image-style
+ * controls come from renderer/compare and ui/image-controls.ts (`extras`).
  */
 import type { SceneSummary, SiteDetail } from '../../src/common/api/contract';
+import { canNdvi } from '../compare/image-style';
 import type { BandMode, Store, ViewState } from '../state/store';
 import { clear, h, icon } from './dom';
 import { CLASS_LETTER, CLASS_TITLE, shortDate } from './format';
@@ -13,6 +15,12 @@ export interface ToolbarActions {
   setBands(mode: BandMode): void;
   setLabelsVisible(v: boolean): void;
   fitSite(): void;
+}
+
+/** Controls other modules add to the toolbar (compare dates, image style). */
+export interface ToolbarExtras {
+  afterDates?: Node[];
+  afterBands?: Node[];
 }
 
 export class Toolbar {
@@ -26,6 +34,7 @@ export class Toolbar {
   constructor(
     private readonly store: Store,
     private readonly actions: ToolbarActions,
+    extras: ToolbarExtras = {},
   ) {
     this.title = h('div', { class: 'tb-title' });
     this.dates = h('div', { class: 'tb-group tb-dates', id: 'date-picker' });
@@ -34,6 +43,7 @@ export class Toolbar {
       { class: 'seg', role: 'group', 'aria-label': 'Band combination', id: 'band-toggle' },
       this.bandButton('true', 'True colour', 'Bands 3,2,1 (R,G,B)'),
       this.bandButton('false', 'False colour', 'Bands 4,3,2 (NIR,R,G): vegetation shows red'),
+      this.bandButton('ndvi', 'NDVI', 'NDVI (NIR - R) / (NIR + R) through a colour ramp: brown bare, green vegetation'),
     );
     this.labelsBtn = h(
       'button',
@@ -54,7 +64,9 @@ export class Toolbar {
       this.title,
       h('div', { class: 'tb-sep' }),
       this.dates,
+      ...(extras.afterDates ?? []),
       h('div', { class: 'tb-group' }, this.bands, h('kbd', { class: 'kbd', title: 'Toggle with F' }, 'F')),
+      ...(extras.afterBands ?? []),
       h('div', { class: 'tb-spacer' }),
       h('div', { class: 'tb-group' }, this.labelsBtn),
       h('div', { class: 'tb-sep' }),
@@ -65,7 +77,7 @@ export class Toolbar {
   }
 
   private bandButton(mode: BandMode, text: string, title: string): HTMLButtonElement {
-    return h('button', { type: 'button', class: 'seg-btn', 'data-bands': mode, title: `${title}. Key: F`, onclick: () => this.actions.setBands(mode) }, text);
+    return h('button', { type: 'button', class: 'seg-btn', 'data-bands': mode, title: mode === 'ndvi' ? title : `${title}. Key: F`, onclick: () => this.actions.setBands(mode) }, text);
   }
 
   private render(s: ViewState, prev: ViewState | null): void {
@@ -80,6 +92,9 @@ export class Toolbar {
     const falseOk = (site?.scenes.find((x) => x.id === s.sceneId)?.bands ?? 4) >= 4;
     const falseBtn = this.bands.querySelector<HTMLButtonElement>('[data-bands="false"]');
     if (falseBtn && !falseOk) falseBtn.disabled = true;
+    const scene = site?.scenes.find((x) => x.id === s.sceneId);
+    const ndviBtn = this.bands.querySelector<HTMLButtonElement>('[data-bands="ndvi"]');
+    if (ndviBtn && scene && !canNdvi(scene)) ndviBtn.disabled = true;
     this.labelsBtn.setAttribute('aria-pressed', String(s.labelsVisible));
     this.labelsBtn.disabled = !site;
     this.fitBtn.disabled = !site;

@@ -6,6 +6,13 @@
 import type { AreaGeometry, BBox, Polygon } from '../geo/geojson';
 import type { EditCommand } from '../commands/types';
 import type { Field } from '../graph/field';
+import type { SuggestApi } from './suggest-contract';
+import type { CampaignApi } from './campaign-contract';
+
+// The suggestion methods and their DTOs (issue 6): suggest-contract.ts.
+export type * from './suggest-contract';
+// Campaigns, accounts, scheduling and review (issue 8): campaign-contract.ts.
+export type * from './campaign-contract';
 
 export type Role = 'labeller' | 'supervisor' | 'admin';
 export const ROLES: readonly Role[] = ['labeller', 'supervisor', 'admin'];
@@ -14,6 +21,10 @@ export const ROLES: readonly Role[] = ['labeller', 'supervisor', 'admin'];
 export interface Caller {
   userId: string | null;
   role: Role;
+  /** The network address of the request (HTTP), for sign-in rate limits. */
+  address?: string;
+  /** The sha256 of the session token the request carried, when it was a session (signOut ends it). */
+  session?: string;
 }
 
 export type CategoryGroup = 'field' | 'no_field';
@@ -404,7 +415,7 @@ export interface TaskApi {
 }
 
 /** Every method a client can call. One object implements it per caller (see FieldmarkService.as). */
-export interface FieldmarkApi extends TaskApi {
+export interface FieldmarkApi extends TaskApi, SuggestApi, CampaignApi {
   getAppInfo(): Promise<AppInfo>;
   listSites(filter?: ListSitesFilter): Promise<SiteSummary[]>;
   getSite(siteId: string): Promise<SiteDetail>;

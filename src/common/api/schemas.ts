@@ -6,6 +6,8 @@ import { z } from 'zod';
 import type { MethodName, Role } from './contract';
 import { areaGeometrySchema, fieldNameSchema, labelFilePathSchema } from './geometry-schema';
 import { TASK_METHODS } from './task-schemas';
+import { SUGGEST_METHODS } from './suggest-schemas';
+import { CAMPAIGN_METHODS } from './campaign-schemas';
 
 const ALL: Role[] = ['labeller', 'supervisor', 'admin'];
 const STAFF: Role[] = ['supervisor', 'admin'];
@@ -24,6 +26,8 @@ export interface MethodSpec {
   args: z.ZodTuple;
   roles: Role[];
   summary: string;
+  /** Answered without a token in network mode (signIn only). */
+  public?: boolean;
 }
 
 export const METHODS = {
@@ -109,6 +113,10 @@ export const METHODS = {
   },
   // The editor's methods (issue 5): task-schemas.ts.
   ...TASK_METHODS,
+  // The suggestion methods (issue 6): suggest-schemas.ts.
+  ...SUGGEST_METHODS,
+  // Campaigns, accounts, scheduling and review (issue 8): campaign-schemas.ts.
+  ...CAMPAIGN_METHODS,
 } satisfies Record<MethodName, MethodSpec>;
 
 export const METHOD_NAMES = Object.keys(METHODS) as MethodName[];

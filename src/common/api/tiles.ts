@@ -114,3 +114,49 @@ export function tileUrlTemplate(base: string, sceneId: string, opts: TileStyleOp
   if (opts.contrast !== undefined && opts.contrast !== 1) q += `&contrast=${+opts.contrast.toFixed(3)}`;
   return `${base}/tiles/${encodeURIComponent(sceneId)}/{z}/{x}/{y}.png?${q}`;
 }
+
+// ---- Consensus risk tiles (staff only): `<base>/risk/<siteId>/<method>/<z>/<x>/<y>.png[?size=512]` ----
+// The site's stored risk raster (a float32 COG of r = min(C, 1 - C), DOMAIN.md 3) through a colour
+// ramp: r = 0 transparent, rising to opaque red at 0.5. Served by both hosts like scene tiles.
+
+export type RiskTileMethod = 'bayes' | 'staple' | 'majority';
+export const RISK_TILE_METHODS: readonly RiskTileMethod[] = ['bayes', 'staple', 'majority'];
+
+export interface RiskTileRequest {
+  siteId: string;
+  method: RiskTileMethod;
+  z: number;
+  x: number;
+  y: number;
+  size: 256 | 512;
+}
+
+/** Parses `/risk/<siteId>/<method>/<z>/<x>/<y>.png` plus its query string. Throws ApiError on anything odd. */
+export function parseRiskTilePath(pathname: string, search: QueryLike): RiskTileRequest {
+  const m = /^\/risk\/([^/]+)\/([^/]+)\/(\d{1,2})\/(\d{1,8})\/(\d{1,8})\.png$/.exec(pathname);
+  if (!m) throw new ApiError('NOT_FOUND', `not a risk tile path: ${pathname.slice(0, 80)}`);
+  let siteId: string;
+  try {
+    siteId = decodeURIComponent(m[1]!);
+  } catch {
+    throw new ApiError('BAD_ARGUMENTS', 'risk tile: malformed site id');
+  }
+  if (!idSchema.safeParse(siteId).success) throw new ApiError('BAD_ARGUMENTS', `risk tile: bad site id "${siteId.slice(0, 40)}"`);
+  const method = m[2]!;
+  if (!(RISK_TILE_METHODS as readonly string[]).includes(method)) {
+    throw new ApiError('BAD_ARGUMENTS', `risk tile: method must be one of ${RISK_TILE_METHODS.join(', ')}, got "${method.slice(0, 20)}"`);
+  }
+  const z = Number(m[3]);
+  const x = Number(m[4]);
+  const y = Number(m[5]);
+  if (z > 24 || x >= 2 ** z || y >= 2 ** z) throw new ApiError('BAD_ARGUMENTS', `risk tile: ${z}/${x}/${y} is outside the tile grid`);
+  const sizeText = search.get('size') ?? '256';
+  if (sizeText !== '256' && sizeText !== '512') throw new ApiError('BAD_ARGUMENTS', 'risk tile: size must be 256 or 512');
+  return { siteId, method: method as RiskTileMethod, z, x, y, size: Number(sizeText) as 256 | 512 };
+}
+
+/** A MapLibre raster-source URL template for a site's consensus risk map. */
+export function riskTileUrlTemplate(base: string, siteId: string, method: RiskTileMethod = 'bayes', opts: { size?: 256 | 512 } = {}): string {
+  const q = opts.size && opts.size !== 256 ? `?size=${opts.size}` : '';
+  return `${base}/risk/${encodeURIComponent(siteId)}/${method}/{z}/{x}/{y}.png${q}`;
+}

@@ -27,12 +27,14 @@ type PageResults = {
   fields: number;
   inView: number;
   commit: Stat;
-  commitToFrame: Stat;
+  commitToData: Stat;
   undo: Stat;
   redo: Stat;
   snap: Stat & { hits: number };
   pan: Stat;
-  baseline: { setDataCommit: Stat; setDataToFrame: Stat; snapScan: Stat };
+  panJs: Stat;
+  settleMs: number;
+  baseline: { setDataCommit: Stat; setDataToData: Stat; snapScan: Stat };
   saved: boolean;
 };
 
@@ -94,15 +96,17 @@ export const editorBench = {
         fields: r.fields,
         in_view: r.inView,
         commit: r.commit,
-        commit_to_frame: r.commitToFrame,
+        commit_to_data: r.commitToData,
         undo: r.undo,
         redo: r.redo,
         snap: r.snap,
         pan_frame: r.pan,
+        pan_frame_js: r.panJs,
+        settle_ms: r.settleMs,
         baseline: {
           name: 'full setData re-upload per edit; snapping by scanning every field',
           commit: r.baseline.setDataCommit,
-          commit_to_frame: r.baseline.setDataToFrame,
+          commit_to_data: r.baseline.setDataToData,
           snap: r.baseline.snapScan,
           commit_ratio: Math.round((r.baseline.setDataCommit.median_ms / Math.max(1e-6, r.commit.median_ms)) * 10) / 10,
           snap_ratio: Math.round((r.baseline.snapScan.median_ms / Math.max(1e-6, r.snap.median_ms)) * 10) / 10,

@@ -8,6 +8,8 @@ import { storeBench } from './store.bench';
 import { scoreBench } from './score.bench';
 import { tilesBench } from './tiles.bench';
 import { editorBench } from './editor.bench';
+import { suggestBench } from './suggest.bench';
+import { serveBench } from './serve.bench';
 
 export interface BenchOptions {
   /** Free-form options of the benchmark (e.g. `image`, `labellers`, `seconds`). */
@@ -21,4 +23,4 @@ export interface Benchmark {
   run(opts: BenchOptions, ctx: CliContext): Promise<Record<string, unknown>>;
 }
 
-export const BENCHMARKS: Benchmark[] = [storeBench, scoreBench, tilesBench, editorBench];
+export const BENCHMARKS: Benchmark[] = [storeBench, scoreBench, tilesBench, editorBench, suggestBench, serveBench];

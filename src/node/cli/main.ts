@@ -22,6 +22,20 @@ function commandHelp(c: CliCommand): string {
   return lines.join('\n');
 }
 
+/** `--lon -71.8`: a negative number after a string option is its value (parseArgs would refuse it). */
+function negativeValues(args: string[], options: Record<string, { type: 'string' | 'boolean' }>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!, next = args[i + 1];
+    const opt = a.startsWith('--') && !a.includes('=') ? options[a.slice(2)] : undefined;
+    if (opt?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   const json = rest.includes('--json');
@@ -66,7 +80,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     let parsed;
     try {
-      parsed = parseArgs({ args: rest, options, allowPositionals: command.allowPositionals ?? false, strict: true });
+      parsed = parseArgs({ args: negativeValues(rest, options), options, allowPositionals: command.allowPositionals ?? false, strict: true });
     } catch (e) {
       throw new ApiError('BAD_ARGUMENTS', `fieldmark ${name}: ${(e as Error).message.split('\n')[0]} (see fieldmark ${name} --help)`);
     }

@@ -55,7 +55,9 @@ async function computeLayout(img: OpenedImage, level: ImageLevel): Promise<Level
   const bits = typeof bitsRaw === 'number' ? [bitsRaw] : bitsRaw ? Array.from(bitsRaw) : [1];
   const predictor = Number(fd.getValue('Predictor' as never) ?? 1) || 1;
   const blockWidth = level.blockWidth;
-  const blockHeight = Math.min(level.blockHeight, level.height);
+  // A strip is at most the image's height; a tile is always whole (a 200 px image in 256 px tiles
+  // stores 256 rows per tile, and its inflate limit and predictor work on whole tiles).
+  const blockHeight = level.tiled ? level.blockHeight : Math.min(level.blockHeight, level.height);
   const bps = bytesPerSampleOf(img.dtype);
   const samplesPerBlock = planar === 2 ? 1 : spp;
   const sampleFormat = image.getSampleFormat(0);

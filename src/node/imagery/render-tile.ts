@@ -24,7 +24,7 @@ export interface RenderOptions {
   /** Percentiles for the per-band stretch; default [2, 98]. */
   stretch?: [number, number];
   size?: 256 | 512;
-  /** rgb (default), ndvi (needs `nir` and `red` in bandRoles), mask (the image is a UDM2 / UDM). */
+  /** rgb (default), ndvi (needs `nir` and `red` in bandRoles), mask (the image is a UDM2 / UDM), risk (a one-band consensus risk map). */
   mode?: TileMode;
   gamma?: number;
   brightness?: number;
@@ -110,7 +110,10 @@ export function resolveRecipe(img: Pick<OpenedImage, 'bands' | 'name'>, opts: Re
     else if (img.bands === 1) maskKind = 'udm1';
     else throw new ApiError('BAD_INPUT', `mask: ${img.name} has ${img.bands} bands; a cloud mask is a Planet UDM2 (8 bands) or UDM (1 band)`);
     channels = maskSamples(maskKind);
-  } else throw new ApiError('BAD_ARGUMENTS', `mode ${String(mode)}: must be rgb, ndvi or mask`);
+  } else if (mode === 'risk') {
+    if (img.bands !== 1) throw new ApiError('BAD_INPUT', `risk: ${img.name} has ${img.bands} bands; a risk map is one float band`);
+    channels = [0];
+  } else throw new ApiError('BAD_ARGUMENTS', `mode ${String(mode)}: must be rgb, ndvi, mask or risk`);
   const samples = [...new Set(channels)];
   return { size: base.size, mode, samples, chanIndex: channels.map((c) => samples.indexOf(c)), bands: base.bands, stretch: base.stretch, tone, maskKind };
 }
@@ -197,6 +200,7 @@ export async function planTile(img: OpenedImage, z: number, x: number, y: number
   let style: ComposeStyle;
   if (recipe.mode === 'rgb') style = { mode: 'rgb', stretch: await bandStretch(img, recipe.bands, recipe.stretch), tone: recipe.tone };
   else if (recipe.mode === 'ndvi') style = { mode: 'ndvi', tone: recipe.tone };
+  else if (recipe.mode === 'risk') style = { mode: 'risk' };
   else style = { mode: 'mask', kind: recipe.maskKind };
   return {
     recipe,

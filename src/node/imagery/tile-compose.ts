@@ -7,7 +7,9 @@
  * - rgb: three channels, each stretched linearly lo..hi, bilinear with nodata neighbours dropped;
  * - ndvi: (NIR - R) / (NIR + R) of the bilinear NIR and red values through a colour ramp;
  * - mask: a Planet UDM2 (8 bands) or legacy UDM (1 band) as a semi-transparent overlay
- *   (nearest neighbour: it is categorical).
+ *   (nearest neighbour: it is categorical);
+ * - risk: a single-band consensus risk raster r = min(C, 1 - C) in [0, 0.5] (DOMAIN.md 3),
+ *   bilinear, through `RISK_RAMP`: 0 transparent, rising through orange to opaque red at 0.5.
  * gamma / brightness / contrast (the tone) apply after the stretch (rgb) or to the ramp position
  * (ndvi); the identity tone leaves the rgb output exactly the plain linear stretch.
  */
@@ -15,7 +17,7 @@ import type { Dtype } from './open-image';
 import type { PixelWindow } from './read-window';
 
 export type { Dtype };
-export type TileMode = 'rgb' | 'ndvi' | 'mask';
+export type TileMode = 'rgb' | 'ndvi' | 'mask' | 'risk';
 
 export interface Tone {
   /** > 0; 1 = none. Output = t^(1/gamma). */
@@ -35,7 +37,8 @@ export function isIdentityTone(t: Tone): boolean {
 export type ComposeStyle =
   | { mode: 'rgb'; stretch: Array<[number, number]>; tone: Tone }
   | { mode: 'ndvi'; tone: Tone }
-  | { mode: 'mask'; kind: 'udm2' | 'udm1' };
+  | { mode: 'mask'; kind: 'udm2' | 'udm1' }
+  | { mode: 'risk' };
 
 export interface ComposeParams {
   size: number;
@@ -113,6 +116,82 @@ export const MASK_CLASSES: ReadonlyArray<{ name: string; band: number; rgba: rea
 /** The 0-based bands a mask tile reads. */
 export function maskSamples(kind: 'udm2' | 'udm1'): number[] {
   return kind === 'udm2' ? MASK_CLASSES.map((c) => c.band) : [0];
+}
+
+/**
+ * Risk colour ramp stops: [r, red, green, blue, alpha]. Below the first stop (r < 0.01, i.e. the
+ * labellers agree) nothing is drawn; low risk is a faint yellow-orange, 1/3 (a 2-1 split of three
+ * equal labellers) red, 0.5 (an even split) deep opaque red.
+ */
+export const RISK_RAMP: ReadonlyArray<readonly [number, number, number, number, number]> = [
+  [0.01, 255, 200, 0, 70],
+  [0.15, 255, 120, 0, 150],
+  [0.3, 240, 40, 0, 205],
+  [0.5, 200, 0, 40, 235],
+];
+
+/** 256 RGBA entries: ramp colour of r = 0.5 * i / 255 (alpha 0 below the first stop). */
+export function riskRampLut(): Uint8Array {
+  const lut = new Uint8Array(256 * 4);
+  for (let i = 0; i < 256; i++) {
+    const x = (0.5 * i) / 255;
+    if (x < RISK_RAMP[0]![0]) continue;
+    let k = 0;
+    while (k < RISK_RAMP.length - 2 && x > RISK_RAMP[k + 1]![0]) k++;
+    const a = RISK_RAMP[k]!;
+    const b = RISK_RAMP[k + 1]!;
+    const f = Math.min(1, Math.max(0, (x - a[0]) / (b[0] - a[0])));
+    for (let c = 0; c < 4; c++) lut[i * 4 + c] = Math.round(a[c + 1]! + (b[c + 1]! - a[c + 1]!) * f);
+  }
+  return lut;
+}
+
+/** RGBA of a risk tile: bilinear r of the single channel (NaN neighbours dropped) through the ramp. */
+function composeRisk(p: ComposeParams, sampler: Sampler, c0: ArrayLike<number>): Uint8Array {
+  const { size, win } = p;
+  const ww = win[2] - win[0];
+  const rgba = new Uint8Array(size * size * 4);
+  const lut = riskRampLut();
+  const valid = validity(p.nodata, p.dtype);
+  const { near: NX, i0: IX, i1: IX1, frac: AX } = sampler.X;
+  const { i0: IY, i1: IY1, frac: AY } = sampler.Y;
+  // Bilinear over the valid neighbours of positive weight (NaN / nodata dropped).
+  let s = 0;
+  let ws = 0;
+  const add = (i: number, w: number): void => {
+    const v = c0[i]!;
+    if (w > 0 && valid(v)) {
+      s += v * w;
+      ws += w;
+    }
+  };
+  for (let py = 0; py < size; py++) {
+    if (!sampler.row(py)) continue;
+    for (let px = 0; px < size; px++) {
+      const ky = sampler.separable ? py : px;
+      if (NX[px]! < 0) continue;
+      const r0 = IY[ky]! * ww;
+      const r1 = IY1[ky]! * ww;
+      const ax = AX[px]!;
+      const ay = AY[ky]!;
+      s = 0;
+      ws = 0;
+      add(r0 + IX[px]!, (1 - ax) * (1 - ay));
+      add(r0 + IX1[px]!, ax * (1 - ay));
+      add(r1 + IX[px]!, (1 - ax) * ay);
+      add(r1 + IX1[px]!, ax * ay);
+      if (!(ws > 0)) continue;
+      const r = s / ws;
+      const i = r <= 0 ? 0 : r >= 0.5 ? 255 : Math.round((r / 0.5) * 255);
+      const q = (py * size + px) * 4;
+      if (lut[i * 4 + 3] === 0) continue;
+      rgba[q] = lut[i * 4]!;
+      rgba[q + 1] = lut[i * 4 + 1]!;
+      rgba[q + 2] = lut[i * 4 + 2]!;
+      rgba[q + 3] = lut[i * 4 + 3]!;
+    }
+  }
+  return rgba;
 }
 
 /** Where tile pixels sample the window, along one axis: nearest pixel, bilinear pair and fraction. */
@@ -202,6 +281,7 @@ export function composeRgba(p: ComposeParams, chan: ReadonlyArray<ArrayLike<numb
   const wh = win[3] - win[1];
   const rgba = new Uint8Array(size * size * 4);
   const sampler = new Sampler(p);
+  if (style.mode === 'risk') return composeRisk(p, sampler, chan[0]!);
   const separable = sampler.separable;
   const { near: NX, i0: IX, i1: IX1, frac: AX } = sampler.X;
   const { near: NY, i0: IY, i1: IY1, frac: AY } = sampler.Y;

@@ -1,10 +1,10 @@
 /**
  * `fieldmark serve`: the renderer, the API (`POST /api/<method>`, `GET /api/methods`,
- * `GET /api/events` as server-sent events) and imagery tiles over HTTP.
+ * `GET /api/events` as server-sent events), imagery tiles and (staff only) consensus risk tiles over HTTP.
  * Local mode (127.0.0.1, no --host): the desktop user is admin, no token, and only requests whose
  * Host header names the loopback are answered (no DNS rebinding). Network mode (--host): every
- * route except the static UI needs a token (`Authorization: Bearer`, or `?token=` for tiles and
- * the event stream, which browsers cannot send headers for).
+ * route except the static UI and `signIn` needs a token (`Authorization: Bearer`, or `?token=` for
+ * tiles and the event stream, which browsers cannot send headers for).
  */
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -13,10 +13,12 @@ import type { Caller } from '../../common/api/contract';
 import { dispatch } from '../../common/api/dispatch';
 import { ApiError, HTTP_STATUS, type ApiErrorShape } from '../../common/api/errors';
 import { METHODS, METHOD_NAMES } from '../../common/api/schemas';
-import { parseTilePath } from '../../common/api/tiles';
+import { parseRiskTilePath, parseTilePath } from '../../common/api/tiles';
 import { emptyPng } from '../imagery/png';
 import type { ServiceHost } from '../service/host';
 import { defaultRendererDir, serveStatic } from './static-files';
+import { anonymousCaller } from '../auth/public-caller';
+import { handleOfflineRoute } from '../offline/http-offline';
 
 export interface ServerOptions {
   service: ServiceHost;
@@ -115,7 +117,8 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
       res.setHeader('Allow', 'POST');
       throw new ApiError('BAD_ARGUMENTS', `${method}: use POST with a JSON body {"args": [...]}`);
     }
-    const caller = callerOf(req, url);
+    // signIn (the one public method) needs no token; every caller carries its address (sign-in rate limits).
+    const caller = (requireToken ? anonymousCaller(method, req, url) : null) ?? { ...callerOf(req, url), address: req.socket.remoteAddress ?? '' };
     const type = req.headers['content-type'] ?? '';
     if (!type.startsWith('application/json')) throw new ApiError('BAD_ARGUMENTS', `${method}: Content-Type must be application/json`);
     const text = await readBody(req, res, maxBody);
@@ -137,7 +140,9 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
   };
 
   const handleEvents = (req: IncomingMessage, res: ServerResponse, url: URL): void => {
-    callerOf(req, url);
+    const caller = callerOf(req, url);
+    // A labeller learns that something changed, not which sites or assignments of others.
+    const scope = (ev: Parameters<Parameters<typeof service.events.subscribe>[0]>[0]) => (caller.role === 'labeller' && 'ids' in ev ? { ...ev, ids: undefined } : ev);
     res.writeHead(200, {
       'Content-Type': 'text/event-stream',
       'Cache-Control': 'no-store',
@@ -145,7 +150,7 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
       'X-Accel-Buffering': 'no',
     });
     res.write(': connected\n\n');
-    const unsubscribe = service.events.subscribe((ev) => res.write(`data: ${JSON.stringify(ev)}\n\n`));
+    const unsubscribe = service.events.subscribe((ev) => res.write(`data: ${JSON.stringify(scope(ev))}\n\n`));
     const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
     const stop = () => {
       clearInterval(ping);
@@ -182,6 +187,33 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
     res.end(png);
   };
 
+  /** `GET /risk/<site>/<method>/z/x/y.png`: a consensus risk map tile (staff only). */
+  const handleRiskTile = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    const caller = callerOf(req, url);
+    const tileReq = parseRiskTilePath(url.pathname, url.searchParams);
+    if (!service.renderRiskTile) throw new ApiError('NOT_FOUND', 'this server has no risk maps');
+    const gone = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) gone.abort();
+    });
+    let rendered: Buffer | null;
+    try {
+      rendered = await service.renderRiskTile(caller, tileReq, { signal: gone.signal });
+    } catch (e) {
+      if (gone.signal.aborted) return;
+      throw e;
+    }
+    const png = rendered ?? emptyPng(tileReq.size);
+    res.writeHead(200, {
+      'Content-Type': 'image/png',
+      'Content-Length': png.length,
+      // no shared caching: the map changes when the consensus is recomputed, and it is staff-only
+      'Cache-Control': 'private, no-cache',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    res.end(png);
+  };
+
   const server = createServer((req, res) => {
     void (async () => {
       let url: URL;
@@ -198,9 +230,10 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
         }
         const p = url.pathname;
         if (p === '/api/methods' && req.method === 'GET') {
+          callerOf(req, url); // a token in network mode, like every route but signIn and the static UI
           sendJson(res, 200, {
             ok: true,
-            value: METHOD_NAMES.map((name) => ({ name, roles: METHODS[name].roles, summary: METHODS[name].summary })),
+            value: METHOD_NAMES.map((name) => ({ name, roles: METHODS[name].roles, summary: METHODS[name].summary, ...((METHODS[name] as { public?: boolean }).public ? { public: true } : {}) })),
           });
         } else if (p === '/api/events' && req.method === 'GET') {
           handleEvents(req, res, url);
@@ -208,6 +241,10 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
           await handleApi(req, res, url, p.slice(5));
         } else if (p.startsWith('/tiles/')) {
           await handleTile(req, res, url);
+        } else if (p.startsWith('/risk/')) {
+          await handleRiskTile(req, res, url);
+        } else if (p.startsWith('/offline/')) {
+          await handleOfflineRoute(service.offline, callerOf(req, url), req, res, url);
         } else if (req.method === 'GET' || req.method === 'HEAD') {
           if (!serveStatic(rendererDir, p, res)) throw new ApiError('NOT_FOUND', `no such page: ${p.slice(0, 80)}`);
         } else {

@@ -17,8 +17,8 @@ import type {
 } from '../../common/api/contract';
 import { ApiError } from '../../common/api/errors';
 import { EventHub } from '../../common/api/events';
-import type { TileRequest } from '../../common/api/tiles';
-import { campaignSummary, currentCampaign, labellerByToken, listLabellers } from '../store/campaign.repo';
+import type { RiskTileRequest, TileRequest } from '../../common/api/tiles';
+import { campaignSummary, currentCampaign, listLabellers } from '../store/campaign.repo';
 import type { Db } from '../store/database';
 import { assignmentsOfSite, labelsOfSite } from '../store/label.repo';
 import { listSites, sceneById, sceneSummary, scenesOfSite, siteById, type SceneRecord } from '../store/site.repo';
@@ -28,22 +28,34 @@ import type { ImportLabelsOptions, ImportLabelsReport, LabelFeature, NewLabel } 
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { ServiceHost } from './host';
 import { ImageryCache, imageryOptionsFromEnv } from './imagery-cache';
-import { addScene, prefetchPlan, siblingScenes, tileTarget } from './scene-catalog';
+import { addScene, prefetchPlan, resolveScenePath, siblingScenes, tileTarget } from './scene-catalog';
 import type { AddSceneOptions, AddSceneResult } from '../../common/api/contract';
 import { apiGetConsensus, apiGetLabellerHistory, apiGetMyFeedback, apiListLabellerQuality, apiListSiteRisk } from '../quality/quality-api';
 import type { ConsensusMethod, ListSiteRiskFilter } from '../../common/api/contract';
 import { VERSION } from './version';
 import { taskApi } from '../tasks/task-api';
+import { campaignApi } from '../campaign/campaign-api';
+import { callerForToken } from '../auth/accounts';
+import { packageCaller } from '../offline/package-db';
+import { offlineHost } from '../offline/offline-service';
+import { closeSuggestRuntime, suggestApi } from '../suggest/suggest-api';
 
 export const LOCAL_ADMIN: Caller = { userId: null, role: 'admin' };
 
 export class FieldmarkService implements ServiceHost {
   readonly events = new EventHub();
-  readonly localCaller: Caller = LOCAL_ADMIN;
+  /** The desktop user: admin, or the labeller of an offline package (src/node/offline). */
+  readonly localCaller: Caller;
   /** Open images + the tile engine (caches, workers); public for stats and tests. */
   readonly imagery = new ImageryCache(imageryOptionsFromEnv());
+  /** Offline packages: take and return (src/node/offline). */
+  readonly offline = offlineHost(this);
+  /** Q-rate draws of the scheduler (tests may fix them). */
+  random: () => number = Math.random;
 
-  constructor(readonly db: Db) {}
+  constructor(readonly db: Db) {
+    this.localCaller = packageCaller(db) ?? LOCAL_ADMIN;
+  }
 
   /** Scene paths are stored relative to the database's folder (or absolute, or http(s) URLs). */
   private scenePath(scene: SceneRecord): string {
@@ -52,7 +64,8 @@ export class FieldmarkService implements ServiceHost {
   }
 
   as(caller: Caller): FieldmarkApi {
-    return {
+    // The campaign's methods, and its masking / scheduling over the others: src/node/campaign.
+    return campaignApi(this, caller, {
       getAppInfo: async () => this.getAppInfo(caller),
       listSites: async (filter?: ListSitesFilter) => this.listSites(caller, filter),
       getSite: async (siteId: string) => this.getSite(caller, siteId),
@@ -68,12 +81,13 @@ export class FieldmarkService implements ServiceHost {
       addLabel: async (assignmentId: number, label: NewLabel) => this.addLabel(caller, assignmentId, label),
       importLabels: async (path: string, opts?: ImportLabelsOptions) => this.importLabels(path, opts),
       ...taskApi(this.db, this.events, caller),
-    };
+      ...suggestApi(this.db, caller),
+    });
   }
 
+  /** A static account token or a live session (src/node/auth). */
   callerForToken(token: string): Caller | null {
-    const row = labellerByToken(this.db, token);
-    return row ? { userId: row.id, role: row.role } : null;
+    return callerForToken(this.db, token);
   }
 
   private campaign() {
@@ -168,6 +182,27 @@ export class FieldmarkService implements ServiceHost {
     return png;
   }
 
+  /** computed_at of each risk map last rendered (risk path -> time): a rewritten map drops its cached tiles. */
+  private readonly riskSeen = new Map<string, string>();
+
+  /**
+   * A PNG of a site's consensus risk map (`consensus_results.risk_path`, relative to the database
+   * folder), or null when the tile misses it. Staff only: FORBIDDEN for a labeller (whose answer
+   * says nothing about the site); NOT_FOUND when the site has no stored risk map for the method.
+   */
+  async renderRiskTile(caller: Caller, req: RiskTileRequest, opts: { signal?: AbortSignal } = {}): Promise<Buffer | null> {
+    if (!this.isStaff(caller)) throw new ApiError('FORBIDDEN', 'risk maps are for supervisors');
+    const row = this.db.prepare('SELECT risk_path, computed_at FROM consensus_results WHERE site_id = ? AND method = ?').get(req.siteId, req.method) as
+      | { risk_path: string | null; computed_at: string }
+      | undefined;
+    if (!row?.risk_path) throw new ApiError('NOT_FOUND', `site ${req.siteId} has no ${req.method} risk map (run \`fieldmark consensus --db\`)`);
+    const path = resolveScenePath(this.db, row.risk_path);
+    const seen = this.riskSeen.get(path);
+    if (seen !== undefined && seen !== row.computed_at) this.imagery.forget(path);
+    this.riskSeen.set(path, row.computed_at);
+    return this.imagery.tile({ path, z: req.z, x: req.x, y: req.y, options: { mode: 'risk', size: req.size } }, opts);
+  }
+
   /** Staff only (schemas.ts): checks the file and adds it to the scene catalog. */
   async addScene(path: string, opts: AddSceneOptions): Promise<AddSceneResult> {
     const r = await addScene(this.db, this.imagery, path, opts);
@@ -192,6 +227,7 @@ export class FieldmarkService implements ServiceHost {
 
   close(): void {
     void this.imagery.close();
+    void closeSuggestRuntime(this.db);
     if (this.db.open) this.db.close();
   }
 }

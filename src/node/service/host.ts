@@ -4,7 +4,8 @@
  */
 import type { Caller, FieldmarkApi } from '../../common/api/contract';
 import type { EventHub } from '../../common/api/events';
-import type { TileRequest } from '../../common/api/tiles';
+import type { OfflineHost } from '../offline/offline-host';
+import type { RiskTileRequest, TileRequest } from '../../common/api/tiles';
 
 export interface ServiceHost {
   /** The API as seen by this caller (authorization of data happens inside). */
@@ -19,5 +20,12 @@ export interface ServiceHost {
    * forbidden access, an AbortError when `signal` fires first (the client went away).
    */
   renderTile(caller: Caller, req: TileRequest, opts?: { signal?: AbortSignal }): Promise<Buffer | null>;
+  /**
+   * A PNG of a site's consensus risk map (null when the tile misses it). Staff only: a labeller
+   * gets FORBIDDEN; a site without a stored risk map NOT_FOUND. Hosts without it answer 404.
+   */
+  renderRiskTile?(caller: Caller, req: RiskTileRequest, opts?: { signal?: AbortSignal }): Promise<Buffer | null>;
+  /** Offline packages (`/offline/take`, `/offline/return`); hosts without it answer 404. */
+  readonly offline?: OfflineHost;
   close(): void;
 }

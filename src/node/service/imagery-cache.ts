@@ -89,6 +89,17 @@ export class ImageryCache {
     this.engine.prefetch(tiles.map((t) => ({ parts: { image: t.path, z: t.z, x: t.x, y: t.y, options: t.options }, use: (fn) => this.use(t.path, fn) })));
   }
 
+  /** Forgets one image (its file was rewritten): closed once unused, its blocks and tiles dropped. */
+  forget(path: string): void {
+    const e = this.open.get(path);
+    if (e) {
+      this.open.delete(path);
+      e.evicted = true;
+      if (e.refs === 0) void e.image.then((img) => img.close()).catch(() => undefined);
+    }
+    this.engine.dropImage(path);
+  }
+
   stats(): EngineStats & { openImages: number } {
     return { ...this.engine.stats(), openImages: this.open.size };
   }

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { ApiError } from '../../common/api/errors';
 import { openDatabase } from '../store/database';
 import { FieldmarkService } from './fieldmark-service';
+import { preparePackage } from '../offline/package-db';
 
 export interface OpenServiceOptions {
   dbPath: string;
@@ -14,5 +15,7 @@ export async function openService(opts: OpenServiceOptions): Promise<FieldmarkSe
   if (!opts.create && !existsSync(opts.dbPath)) {
     throw new ApiError('NOT_FOUND', `${opts.dbPath}: no such database (run \`fieldmark demo --out DIR\` to make one)`);
   }
-  return new FieldmarkService(openDatabase(opts.dbPath, { create: opts.create ?? false }));
+  const db = openDatabase(opts.dbPath, { create: opts.create ?? false });
+  preparePackage(db); // an offline package: its imagery unpacked beside it (src/node/offline)
+  return new FieldmarkService(db);
 }

@@ -167,4 +167,58 @@ export const MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX labels_field_key ON labels(assignment_id, field_key);
   CREATE INDEX assignments_status ON assignments(status, labeller_id, started_at);
   `,
+  // 5: campaigns, accounts, scheduling and offline work (issue 8; src/node/auth, campaign, offline).
+  // Qualification sites are Class 1 sites listed in their own table (the sites CHECK stays 1/2/4):
+  // they have reference labels and are scored like any Class 1 site, but are served only as the
+  // qualification test. Deadlines are per assignment: NULL (imported, demo) never falls due.
+  `
+  ALTER TABLE labellers ADD COLUMN password_hash TEXT;           -- scrypt, see src/node/auth/passwords.ts
+  ALTER TABLE labellers ADD COLUMN qualification TEXT CHECK (qualification IN ('passed','failed'));  -- staff override
+  CREATE TABLE sessions (
+    token_hash  TEXT PRIMARY KEY,                                -- sha256 of the session token
+    labeller_id TEXT NOT NULL REFERENCES labellers(id) ON DELETE CASCADE,
+    created_at  TEXT NOT NULL,
+    expires_at  TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX sessions_labeller ON sessions(labeller_id);
+  CREATE TABLE qualification_sites (
+    site_id  TEXT PRIMARY KEY REFERENCES sites(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  ALTER TABLE assignments ADD COLUMN due_at TEXT;                -- still 'assigned' after this: abandoned
+  ALTER TABLE assignments ADD COLUMN served_as TEXT;             -- 'qualification' | 'q' | 'work'; NULL: not by the scheduler
+  CREATE INDEX assignments_due ON assignments(due_at) WHERE status = 'assigned';
+  CREATE INDEX assignments_site_status ON assignments(site_id, status);
+  CREATE TABLE offline_packages (
+    id          TEXT PRIMARY KEY,
+    labeller_id TEXT NOT NULL REFERENCES labellers(id),
+    created_at  TEXT NOT NULL,
+    due_at      TEXT NOT NULL,
+    returned_at TEXT
+  );
+  CREATE TABLE offline_tasks (
+    package_id        TEXT NOT NULL REFERENCES offline_packages(id) ON DELETE CASCADE,
+    assignment_id     INTEGER NOT NULL REFERENCES assignments(id) ON DELETE CASCADE,
+    base_revision     INTEGER NOT NULL,                          -- the task's edit-log revision when taken
+    imported_revision INTEGER,                                   -- its revision right after this package was imported
+    imported_hash     TEXT,                                      -- sha256 of the imported state (idempotence)
+    PRIMARY KEY (package_id, assignment_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX offline_tasks_assignment ON offline_tasks(assignment_id);
+  -- maps of a site that count or are in progress (status assigned / submitted / approved), kept by
+  -- triggers: the scheduler finds the site with the fewest remaining maps through an index
+  ALTER TABLE sites ADD COLUMN active_maps INTEGER NOT NULL DEFAULT 0;
+  UPDATE sites SET active_maps = (SELECT count(*) FROM assignments a WHERE a.site_id = sites.id AND a.status IN ('assigned','submitted','approved'));
+  CREATE INDEX sites_work ON sites(campaign_id, cls, status, active_maps);
+  CREATE TRIGGER assignments_active_insert AFTER INSERT ON assignments WHEN NEW.status IN ('assigned','submitted','approved') BEGIN
+    UPDATE sites SET active_maps = active_maps + 1 WHERE id = NEW.site_id;
+  END;
+  CREATE TRIGGER assignments_active_delete AFTER DELETE ON assignments WHEN OLD.status IN ('assigned','submitted','approved') BEGIN
+    UPDATE sites SET active_maps = active_maps - 1 WHERE id = OLD.site_id;
+  END;
+  CREATE TRIGGER assignments_active_update AFTER UPDATE OF status, site_id ON assignments BEGIN
+    UPDATE sites SET active_maps = active_maps - (OLD.status IN ('assigned','submitted','approved')) WHERE id = OLD.site_id;
+    UPDATE sites SET active_maps = active_maps + (NEW.status IN ('assigned','submitted','approved')) WHERE id = NEW.site_id;
+  END;
+  `,
 ];

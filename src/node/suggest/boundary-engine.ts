@@ -67,7 +67,7 @@ export class BoundaryEngine implements SuggestionEngine {
     const probe = () => ({ [m.inputs.name]: new ort.Tensor('float32', probeInput(INPUT_CHANNELS), [1, INPUT_CHANNELS, 64, 64]) });
     let sel;
     try {
-      sel = await selectSession(bytes, probe, [m.outputs.name], opts);
+      sel = await selectSession(bytes, probe, [m.outputs.name], opts, (s) => checkBoundarySignature(m.id, s, m));
     } catch (e) {
       if (e instanceof ApiError) throw e;
       const msg = (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 200);

@@ -1,7 +1,7 @@
 /**
  * Image windows for the suggestion engines: the pyramid level to work on (the coarsest whose
  * ground pixel is at most `maxPixelM`, so sub-metre imagery is seen as the model was trained),
- * lon/lat <-> level pixels, a window of `size` px placed around a point on a 64-px grid (so
+ * lon/lat <-> level pixels, a window of `size` px placed around a point on a 128-px grid (so
  * nearby clicks share it), its 4 bands (blue, green, red, nir by the image's band roles) and its
  * unusable pixels from a UDM2 / legacy UDM mask when one is given.
  */
@@ -12,7 +12,7 @@ import type { ImageLevel, OpenedImage } from '../imagery/open-image';
 import { readWindow } from '../imagery/read-window';
 
 export const SUGGEST_BANDS = ['blue', 'green', 'red', 'nir'] as const;
-const GRID = 64;
+const GRID = 128;
 
 export interface WindowPlacement {
   level: ImageLevel;

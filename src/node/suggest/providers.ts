@@ -6,7 +6,13 @@
  * on to the next; CPU always works. `FIELDMARK_SUGGEST_CPU=1` (or forceCpu) skips the others;
  * `FIELDMARK_SUGGEST_PROVIDERS=webgpu,cpu` sets the order.
  */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { ApiError } from '../../common/api/errors';
+
+ort.env.logLevel = 'fatal';
 
 export type ProviderName = 'cuda' | 'dml' | 'coreml' | 'webgpu' | 'cpu' | (string & {});
 
@@ -40,8 +46,39 @@ export const defaultSessionFactory: SessionFactory = async (model, provider, thr
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
-    logSeverityLevel: 3,
+    // errors of providers that are absent are expected and answered by falling back: not logged
+    logSeverityLevel: 4,
   })) as unknown as SessionLike;
+
+/** onnxruntime-node's native folder (bin/napi-v6/<platform>/<arch>). */
+function bindingDir(): string | null {
+  try {
+    const pkg = createRequire(import.meta.url).resolve('onnxruntime-node/package.json');
+    return join(dirname(pkg), 'bin', 'napi-v6', process.platform, process.arch);
+  } catch {
+    return null;
+  }
+}
+
+const LIB_DIRS = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/usr/local/lib', '/lib/x86_64-linux-gnu'];
+
+/**
+ * Why a provider cannot start here, found without starting it (starting it would print native
+ * warnings on stderr): CUDA without onnxruntime-node's CUDA libraries, WebGPU on Linux without
+ * a Vulkan loader. null: worth a try.
+ */
+export function providerPrecheck(name: ProviderName, platform: NodeJS.Platform = process.platform): string | null {
+  if (name === 'cuda' && platform !== 'darwin') {
+    const dir = bindingDir();
+    const lib = platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
+    if (dir && !existsSync(join(dir, lib))) return `not installed (no ${lib} beside onnxruntime-node's binding: its CUDA download was not made)`;
+  }
+  if (name === 'webgpu' && platform === 'linux') {
+    const dirs = [...(process.env['LD_LIBRARY_PATH'] ?? '').split(':').filter(Boolean), ...LIB_DIRS];
+    if (!dirs.some((d) => existsSync(join(d, 'libvulkan.so.1')))) return 'no Vulkan loader (libvulkan.so.1): WebGPU cannot start here';
+  }
+  return null;
+}
 
 export interface ProviderOptions {
   forceCpu?: boolean;
@@ -52,6 +89,8 @@ export interface ProviderOptions {
   threads?: number;
   factory?: SessionFactory;
   env?: NodeJS.ProcessEnv;
+  /** default: providerPrecheck with the real factory, none with an injected one */
+  precheck?: (name: ProviderName) => string | null;
 }
 
 export function providerOrder(opts: ProviderOptions = {}): ProviderName[] {
@@ -97,7 +136,7 @@ export interface SelectedSession {
  * The first provider in order whose session agrees with the CPU on the probe. `probe` builds
  * the feeds; outputs named in `compare` are checked.
  */
-export async function selectSession(model: Uint8Array, probe: () => Feeds, compare: readonly string[], opts: ProviderOptions = {}): Promise<SelectedSession> {
+export async function selectSession(model: Uint8Array, probe: () => Feeds, compare: readonly string[], opts: ProviderOptions = {}, check: (s: SessionLike) => void = () => undefined): Promise<SelectedSession> {
   const factory = opts.factory ?? defaultSessionFactory;
   const threads = opts.threads ?? defaultThreads();
   const tol = opts.tolerance ?? 1e-3;
@@ -108,6 +147,7 @@ export async function selectSession(model: Uint8Array, probe: () => Feeds, compa
   const cpuSession = async () => {
     if (!cpu) {
       cpu = await factory(model, 'cpu', threads);
+      check(cpu); // a model of the wrong signature is refused before anything runs
       reference = await cpu.run(probe());
     }
     return cpu;
@@ -118,6 +158,11 @@ export async function selectSession(model: Uint8Array, probe: () => Feeds, compa
       const s = await cpuSession();
       attempts.push({ name, ok: true, note: 'reference', ms: Math.round(performance.now() - t0) });
       return { session: s, provider: 'cpu', attempts };
+    }
+    const skip = (opts.precheck ?? (opts.factory ? () => null : providerPrecheck))(name);
+    if (skip) {
+      attempts.push({ name, ok: false, note: skip, ms: 0 });
+      continue;
     }
     let s: SessionLike | null = null;
     try {
@@ -131,6 +176,7 @@ export async function selectSession(model: Uint8Array, probe: () => Feeds, compa
       if (cpu) await (cpu as SessionLike).release().catch(() => undefined);
       return { session: s, provider: name, attempts };
     } catch (e) {
+      if (e instanceof ApiError) throw e;
       attempts.push({ name, ok: false, note: short(e), ms: Math.round(performance.now() - t0) });
       if (s) await s.release().catch(() => undefined);
     }

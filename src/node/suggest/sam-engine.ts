@@ -70,7 +70,10 @@ export class SamEngine implements SuggestionEngine {
     });
     let decoder: SessionLike, encoder: SessionLike, provider: string, attempts;
     try {
-      const sel = await selectSession(dec, probe, ['masks'], opts);
+      const sel = await selectSession(dec, probe, ['masks'], opts, (s) => {
+        checkNames(m.id, 'decoder', s.inputNames, SAM_DECODER_INPUTS);
+        checkNames(m.id, 'decoder', s.outputNames, SAM_DECODER_OUTPUTS);
+      });
       decoder = sel.session;
       provider = sel.provider;
       attempts = sel.attempts;

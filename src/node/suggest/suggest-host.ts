@@ -46,7 +46,8 @@ export class SuggestHost {
       if (!existsSync(f)) continue;
       try {
         const a = JSON.parse(readFileSync(f, 'utf8')) as { boundary?: string };
-        if (a.boundary) return a.boundary;
+        // a pointer to a model folder that was removed: the built-in model
+        if (a.boundary && existsSync(join(d, a.boundary, 'model.json'))) return a.boundary;
       } catch {
         // an unreadable pointer: the built-in model
       }

@@ -55,9 +55,9 @@ export interface RunningServe {
   stop(): Promise<void>;
 }
 
-/** Starts `fieldmark serve --db DB --port 0` and waits for its URL. */
-export async function startServe(db: string, timeoutMs = 30_000): Promise<RunningServe> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--db', db, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `fieldmark serve --db DB --port 0 [...extraArgs]` and waits for its URL. */
+export async function startServe(db: string, timeoutMs = 30_000, extraArgs: string[] = []): Promise<RunningServe> {
+  const child = spawn(process.execPath, [CLI, 'serve', '--db', db, '--port', '0', ...extraArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (d: string) => {

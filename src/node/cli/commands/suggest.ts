@@ -40,7 +40,7 @@ export const suggestCommand: CliCommand = {
   options: {
     image: { type: 'string', description: 'a 4-band (blue, green, red, nir) GeoTIFF / COG path or http(s) URL' },
     mask: { type: 'string', description: "the image's UDM2 (or legacy UDM) cloud mask" },
-    lon: { type: 'string', description: 'longitude of the click (negative values as --lon=-71.8)' },
+    lon: { type: 'string', description: 'longitude of the click' },
     lat: { type: 'string', description: 'latitude of the click' },
     box: { type: 'string', description: 'a box prompt minLon,minLat,maxLon,maxLat (alone or with the click)' },
     negative: { type: 'string', multiple: true, description: 'a negative click lon,lat (repeatable): not this' },

@@ -47,9 +47,9 @@ export interface BuildConfig {
 }
 
 export const DEFAULT_BUILD: BuildConfig = {
-  trainSeeds: [1, 2, 3, 4, 5],
-  contextSeeds: [1, 2, 3],
-  mergeSeeds: [4, 5],
+  trainSeeds: [1, 2, 3, 4, 5, 6, 7],
+  contextSeeds: [1, 2, 3, 4],
+  mergeSeeds: [5, 6, 7],
   validationSeed: 777,
   quadSize: 1024,
   window: 512,
@@ -63,7 +63,7 @@ export const DEFAULT_BUILD: BuildConfig = {
   epochs2: 6,
   epochsMerge: 20,
   seed: 20240815,
-  tuning: { core: [0.1, 0.15, 0.2], neck: [2, 3, 4], threshold: [0.4, 0.5, 0.6] },
+  tuning: { core: [0.1, 0.15], neck: [3], threshold: [0.4, 0.5, 0.6] },
 };
 
 export interface BuildResult {

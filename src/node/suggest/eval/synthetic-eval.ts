@@ -89,8 +89,10 @@ export async function evaluateSynthetic(o: EvalOptions): Promise<{ seed: number;
     let chosen = targets;
     if (o.maxClicks !== undefined && targets.length > o.maxClicks) {
       const rng = new Rng(o.seed ^ 0x5eed);
-      chosen = rng.shuffle([...targets]).slice(0, o.maxClicks).sort((a, b) => a.field - b.field);
+      chosen = rng.shuffle([...targets]).slice(0, o.maxClicks);
     }
+    // clicks in reading order, as a labeller works through a view (nearby clicks share windows)
+    chosen = [...chosen].sort((a, b) => a.tile[1] - b.tile[1] || a.tile[0] - b.tile[0] || Math.round(b.lat * 2000) - Math.round(a.lat * 2000) || a.lon - b.lon);
     const truthOf = (i: number) => d.campaign.fields[i]!.polygon as Polygon;
     const ious: number[] = [], ms: number[] = [];
     let failed = 0;

@@ -1,0 +1,143 @@
+/**
+ * The suggestion methods of FieldmarkApi for one caller (FieldmarkService.as spreads them in).
+ * One SuggestClient (worker) per database, created on first use; the campaign's retrained
+ * models live in `<database folder>/models/` and are searched before the built-in ones.
+ */
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import type { Caller } from '../../common/api/contract';
+import type { ProposeViewOptions, SuggestApi, SuggestPrompt, SuggestionInfo, ViewProposals } from '../../common/api/suggest-contract';
+import { ApiError } from '../../common/api/errors';
+import type { AreaGeometry, BBox } from '../../common/geo/geojson';
+import { filterProposals } from '../../common/suggest/proposals';
+import { currentCampaign } from '../store/campaign.repo';
+import type { Db } from '../store/database';
+import { sceneById, type SceneRecord } from '../store/site.repo';
+import { SuggestClient } from './client';
+import { providerOrder } from './providers';
+
+export class SuggestRuntime {
+  private client: SuggestClient | null = null;
+  constructor(private readonly db: Db) {}
+
+  modelDir(): string {
+    return join(dirname(resolve(this.db.name)), 'models');
+  }
+
+  get(): SuggestClient {
+    this.client ??= new SuggestClient({ modelDirs: [this.modelDir()] });
+    return this.client;
+  }
+
+  async reset(): Promise<void> {
+    await this.client?.reset().catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    const c = this.client;
+    this.client = null;
+    await c?.close();
+  }
+}
+
+const runtimes = new WeakMap<Db, SuggestRuntime>();
+
+export function suggestRuntime(db: Db): SuggestRuntime {
+  let r = runtimes.get(db);
+  if (!r) runtimes.set(db, (r = new SuggestRuntime(db)));
+  return r;
+}
+
+export async function closeSuggestRuntime(db: Db): Promise<void> {
+  await runtimes.get(db)?.close();
+  runtimes.delete(db);
+}
+
+const isStaff = (c: Caller) => c.role === 'admin' || c.role === 'supervisor';
+
+function visibleScene(db: Db, caller: Caller, sceneId: string): SceneRecord {
+  const scene = sceneById(db, sceneId);
+  const ok =
+    scene !== null &&
+    (isStaff(caller) ||
+      (caller.userId !== null &&
+        db.prepare('SELECT 1 FROM site_scenes ss JOIN assignments a ON a.site_id = ss.site_id WHERE ss.scene_id = ? AND a.labeller_id = ?').get(sceneId, caller.userId) !== undefined));
+  if (!scene || !ok) throw new ApiError('NOT_FOUND', `no scene ${sceneId}`);
+  return scene;
+}
+
+function pathOf(db: Db, p: string): string {
+  return /^https?:\/\//i.test(p) || isAbsolute(p) ? p : resolve(dirname(db.name), p);
+}
+
+/** The fields a proposal is compared with: an assignment's labels, or the labels the caller sees in the view. */
+function existingFields(db: Db, caller: Caller, bbox: BBox, assignmentId?: number): AreaGeometry[] {
+  if (assignmentId !== undefined) {
+    const a = db.prepare('SELECT labeller_id FROM assignments WHERE id = ?').get(assignmentId) as { labeller_id: string } | undefined;
+    if (!a || (!isStaff(caller) && a.labeller_id !== caller.userId)) throw new ApiError('NOT_FOUND', `no assignment ${assignmentId}`);
+    return (db.prepare('SELECT geometry FROM labels WHERE assignment_id = ?').all(assignmentId) as { geometry: string }[]).map((r) => JSON.parse(r.geometry) as AreaGeometry);
+  }
+  const rows = db
+    .prepare(
+      `SELECT x.geometry FROM labels_rtree r JOIN labels x ON x.id = r.id JOIN assignments a ON a.id = x.assignment_id
+        WHERE r.max_lon >= ? AND r.min_lon <= ? AND r.max_lat >= ? AND r.min_lat <= ? ${isStaff(caller) ? '' : 'AND a.labeller_id = ?'}`,
+    )
+    .all(...[bbox[0], bbox[2], bbox[1], bbox[3]], ...(isStaff(caller) ? [] : [caller.userId ?? ''])) as { geometry: string }[];
+  return rows.map((r) => JSON.parse(r.geometry) as AreaGeometry);
+}
+
+export function suggestApi(db: Db, caller: Caller): SuggestApi {
+  const rt = () => suggestRuntime(db);
+  return {
+    suggestAt: async (sceneId: string, prompt: SuggestPrompt) => {
+      const scene = visibleScene(db, caller, sceneId);
+      const r = await rt().get().suggest({ image: pathOf(db, scene.path), mask: scene.maskPath ? pathOf(db, scene.maskPath) : null, ...prompt });
+      const { lon, lat, negatives, box } = prompt;
+      return {
+        polygon: r.polygon,
+        score: r.score,
+        areaM2: r.areaM2,
+        vertices: r.vertices,
+        provenance: { sceneId, model: r.model, executionProvider: r.executionProvider, prompt: { lon, lat, negatives, box } },
+        ms: r.ms,
+        warnings: r.warnings,
+      };
+    },
+    proposeView: async (sceneId: string, bbox: BBox, opts: ProposeViewOptions = {}): Promise<ViewProposals> => {
+      const scene = visibleScene(db, caller, sceneId);
+      const minAreaM2 = currentCampaign(db)?.settings.minFieldAreaM2 ?? 0;
+      const existing = existingFields(db, caller, bbox, opts.assignmentId);
+      const r = await rt().get().propose({ image: pathOf(db, scene.path), mask: scene.maskPath ? pathOf(db, scene.maskPath) : null, bbox, model: opts.model, minAreaM2 });
+      const kept = filterProposals(r.proposals, existing, { minAreaM2, maxOverlap: opts.maxOverlap });
+      return {
+        proposals: kept.slice(0, opts.max ?? 300),
+        minAreaM2,
+        dropped: r.proposals.length - kept.length,
+        provenance: { sceneId, model: r.model, executionProvider: r.executionProvider, bbox },
+        ms: r.ms,
+      };
+    },
+    getSuggestionInfo: async (): Promise<SuggestionInfo> => {
+      const c = rt().get();
+      let engineError: string | null = null;
+      await c.load().catch((e: unknown) => {
+        engineError = e instanceof Error ? e.message : String(e);
+      });
+      const info = await c.info();
+      const engine = info.engines.find((e) => e.model.id === info.defaultModel) ?? null;
+      return {
+        defaultModel: info.defaultModel,
+        models: info.models.map(({ id, version, kind, description, validation }) => ({ id, version, kind, description, validation })),
+        broken: info.broken.map((b) => b.problem),
+        engine: engine ? { model: engine.model, executionProvider: engine.executionProvider, providers: engine.providers } : null,
+        engineError,
+        forceCpu: providerOrder().length === 1,
+      };
+    },
+    retrainSuggestionModel: async (opts = {}) => {
+      const { retrainFromCampaign } = await import('./retrain');
+      const r = await retrainFromCampaign({ dbPath: resolve(db.name), baseModel: opts.model });
+      await rt().reset();
+      return r;
+    },
+  };
+}
