@@ -193,6 +193,7 @@ export class App {
       problem: (m) => this.banners.error(m),
     });
     this.editor = editor;
+    editor.currentScene = () => this.store.state.sceneId;
     this.taskPanel = new TaskPanel(editor, { nextTask: () => void this.flow.next(), submit: () => void this.flow.submit(), returnTask: () => void this.flow.returnTask() });
     this.tools = new EditTools(editor);
     this.taskSlot.append(this.taskPanel.el);

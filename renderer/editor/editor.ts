@@ -22,6 +22,9 @@ import { MoveMode } from '../modes/move.mode';
 import { ReshapeMode } from '../modes/reshape.mode';
 import { SelectMode } from '../modes/select.mode';
 import { SplitMode } from '../modes/split.mode';
+import { SuggestMode } from '../modes/suggest.mode';
+import type { SuggestPrompt, SuggestionResult } from '../../src/common/api/suggest-contract';
+import type { History } from '../../src/common/history/history';
 import { EditSession } from './session';
 import { syncIssueStates } from './issue-states';
 
@@ -39,6 +42,8 @@ export class Editor implements EditorContext {
   snapping = true;
   tolerancePx = 10;
   hintText: { text: string; bad: boolean } | null = null;
+  /** The scene shown now (the app sets it): suggestions are asked on it. */
+  currentScene: () => string | null = () => null;
   private readonly modes: Record<ModeId, Mode>;
   private current: Mode;
   private sel: string[] = [];
@@ -62,6 +67,7 @@ export class Editor implements EditorContext {
       hole: new AddHoleMode(this),
       split: new SplitMode(this),
       reshape: new ReshapeMode(this),
+      suggest: new SuggestMode(this),
     };
     this.current = this.modes.browse;
     const ptr = (e: MapMouseEvent): Pointer => ({
@@ -254,6 +260,34 @@ export class Editor implements EditorContext {
 
   newFieldId(): string {
     return `f${Date.now().toString(36)}${(this.seq++).toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
+  }
+
+  history(): History | null {
+    return this.session?.history ?? null;
+  }
+
+  sceneId(): string | null {
+    return this.currentScene();
+  }
+
+  suggest(prompt: SuggestPrompt): Promise<SuggestionResult> {
+    const scene = this.currentScene();
+    if (!scene) return Promise.reject(new Error('no scene is shown'));
+    return this.api.suggestAt(scene, prompt);
+  }
+
+  /** The active suggestion model and provider, one line (also in the task panel). */
+  suggestInfo: string | null = null;
+  suggestionInfo(): Promise<string> {
+    return this.api.getSuggestionInfo().then(
+      (i) => (this.suggestInfo = i.engine ? `${i.engine.model.id} ${i.engine.model.version} on ${i.engine.executionProvider}` : `unavailable: ${i.engineError ?? 'no model'}`),
+      (e: unknown) => (this.suggestInfo = `unavailable: ${e instanceof Error ? e.message : String(e)}`),
+    );
+  }
+
+  /** Re-renders the panels (a mode's state changed outside a gesture, e.g. a suggestion arrived). */
+  changedState(): void {
+    this.refresh();
   }
 
   // ---- actions ----

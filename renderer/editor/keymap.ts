@@ -3,11 +3,11 @@
  * (`?`) lists it, so the two cannot disagree.
  */
 export type EditorAction =
-  | 'select' | 'draw' | 'rectangle' | 'move' | 'hole' | 'split' | 'reshape'
+  | 'select' | 'draw' | 'rectangle' | 'move' | 'hole' | 'split' | 'reshape' | 'suggest'
   | 'merge' | 'delete' | 'undo' | 'redo' | 'snap' | 'comment' | 'nextIssue' | 'submit' | 'nextTask' | 'help';
 
 export interface Shortcut {
-  group: 'Task' | 'Tools' | 'Edit' | 'Drawing' | 'Mouse' | 'View';
+  group: 'Task' | 'Tools' | 'Suggest' | 'Edit' | 'Drawing' | 'Mouse' | 'View';
   keys: string;
   label: string;
   action?: EditorAction;
@@ -29,13 +29,18 @@ export const SHORTCUTS: Shortcut[] = [
   { group: 'Tools', keys: 'H', label: 'Add a hole', action: 'hole', match: plain('h') },
   { group: 'Tools', keys: 'X', label: 'Split a field with a line', action: 'split', match: plain('x') },
   { group: 'Tools', keys: 'E', label: 'Reshape a stretch of boundary', action: 'reshape', match: plain('e') },
+  { group: 'Tools', keys: 'S', label: 'Suggest: click inside a field for its outline (dashed preview)', action: 'suggest', match: (e) => plain('s')(e) && !e.shiftKey },
+  { group: 'Suggest', keys: 'Enter / A', label: 'Accept the suggestion (joined to the neighbours, never overlapping)' },
+  { group: 'Suggest', keys: 'Delete / X', label: 'Reject the suggestion (undo brings it back)' },
+  { group: 'Suggest', keys: 'Alt+click', label: 'Exclude a spot (negative point) and ask again' },
+  { group: 'Suggest', keys: 'Esc', label: 'Drop the preview; again: back to Select' },
   { group: 'Edit', keys: 'M', label: 'Merge the selected fields', action: 'merge', match: plain('m') },
   { group: 'Edit', keys: 'Delete', label: 'Delete the selected fields (also Backspace when not drawing)', action: 'delete', match: (e) => e.key === 'Delete' || (e.key === 'Backspace' && !e.ctrlKey) },
   { group: 'Edit', keys: 'Ctrl+Z', label: 'Undo', action: 'undo', match: ctrl('z') },
   { group: 'Edit', keys: 'Ctrl+Shift+Z / Ctrl+Y', label: 'Redo', action: 'redo', match: (e) => ctrl('z', true)(e) || ctrl('y')(e) },
   { group: 'Edit', keys: '1 - 9', label: 'Category of new and selected fields' },
   { group: 'Edit', keys: 'C', label: 'Comment on the selected field', action: 'comment', match: plain('c') },
-  { group: 'Edit', keys: 'S', label: 'Snapping to neighbours on / off', action: 'snap', match: plain('s') },
+  { group: 'Edit', keys: 'Shift+S', label: 'Snapping to neighbours on / off', action: 'snap', match: (e) => plain('s')(e) && e.shiftKey },
   { group: 'Drawing', keys: 'Click', label: 'Add a vertex (snaps; two clicks on a neighbour trace its boundary)' },
   { group: 'Drawing', keys: 'Enter / double-click', label: 'Finish (or click the first vertex)' },
   { group: 'Drawing', keys: 'Backspace', label: 'Remove the last vertex' },

@@ -4,14 +4,16 @@
  * `edit-staging` layer); only a finished gesture commits a command; Esc reverts.
  */
 import type { Map as MlMap } from 'maplibre-gl';
+import type { SuggestPrompt, SuggestionResult } from '../../src/common/api/suggest-contract';
 import type { EditCommand } from '../../src/common/commands/types';
+import type { History } from '../../src/common/history/history';
 import type { XY } from '../../src/common/editing/geom';
 import type { SnapTarget } from '../../src/common/editing/snap';
 import type { Field } from '../../src/common/graph/field';
 import type { Graph } from '../../src/common/graph/graph';
 import type { EditLayers } from '../map/edit-layers';
 
-export type ModeId = 'browse' | 'select' | 'draw' | 'rectangle' | 'move' | 'hole' | 'split' | 'reshape';
+export type ModeId = 'browse' | 'select' | 'draw' | 'rectangle' | 'move' | 'hole' | 'split' | 'reshape' | 'suggest';
 
 export interface Pointer {
   lngLat: XY;
@@ -57,6 +59,16 @@ export interface EditorContext {
   hint(text: string | null, bad?: boolean): void;
   setMode(id: ModeId): void;
   newFieldId(): string;
+  /** The open task's history (accepted / rejected suggestions are derived from it). */
+  history(): History | null;
+  /** The scene shown now (suggestions are asked on it), or null. */
+  sceneId(): string | null;
+  /** A suggestion at a click on the current scene (the API's suggestAt). */
+  suggest(prompt: SuggestPrompt): Promise<SuggestionResult>;
+  /** The active suggestion model and execution provider, one line ("boundary-v1 1.0.0 on cpu"). */
+  suggestionInfo(): Promise<string>;
+  /** A mode's state changed outside a gesture (a reply arrived): body data-* and panels refresh. */
+  changedState(): void;
 }
 
 export interface Mode {

@@ -22,6 +22,7 @@ export class TaskPanel {
   private readonly selInfo: HTMLElement;
   readonly comment: HTMLTextAreaElement;
   private readonly snap: HTMLInputElement;
+  private readonly suggestEl: HTMLElement;
   private readonly submitBtn: HTMLButtonElement;
   private readonly returnBtn: HTMLButtonElement;
   private readonly issues: IssuesPanel;
@@ -49,6 +50,7 @@ export class TaskPanel {
     });
     this.snap = h('input', { type: 'checkbox', id: 'snap-toggle', checked: true, onchange: () => this.editor.toggleSnapping() });
     this.issues = new IssuesPanel(editor);
+    this.suggestEl = h('div', { class: 'task-sel', id: 'suggest-info' });
     this.el = h(
       'section',
       { class: 'panel task-panel', id: 'task-panel', hidden: true },
@@ -65,7 +67,8 @@ export class TaskPanel {
         this.cats,
         this.selInfo,
         this.comment,
-        h('label', { class: 'task-snap' }, this.snap, ' Snap to neighbours ', h('kbd', { class: 'kbd' }, 'S')),
+        h('label', { class: 'task-snap' }, this.snap, ' Snap to neighbours ', h('kbd', { class: 'kbd' }, 'Shift+S')),
+        this.suggestEl,
       ),
       this.issues.el,
     );
@@ -105,6 +108,7 @@ export class TaskPanel {
     this.comment.disabled = !one || !t.editable;
     if (document.activeElement !== this.comment) this.comment.value = one?.comment ?? '';
     this.snap.checked = this.editor.snapping;
+    this.suggestEl.textContent = `Suggestions (S): ${this.editor.suggestInfo ?? 'press S to load the model'}`;
     this.issues.render();
   }
 

@@ -53,6 +53,7 @@ const EXPECT: Record<MethodName, { roles: Who[]; public?: true; args: (c: Ctx, w
   proposeView: { roles: ALL, args: () => ['no-such-scene', [-0.9, 9.4, -0.89, 9.41]] },
   getSuggestionInfo: { roles: ALL, args: () => [] },
   retrainSuggestionModel: { roles: STAFF, args: () => [{ model: 'no-such-model' }] },
+  suggestionTelemetry: { roles: STAFF, args: () => [] },
   signIn: { roles: ALL, public: true, args: () => ['Ama', PASSWORD] },
   signOut: { roles: ALL, args: () => [] },
   whoAmI: { roles: ALL, args: () => [] },
@@ -87,7 +88,7 @@ async function call(method: string, args: unknown[], token?: string): Promise<{ 
   return { status: res.status, code: body.ok ? null : (body.error?.code ?? '?') };
 }
 
-const tile = (path: string, token?: string) => fetch(new URL(`${path}${token ? `?token=${token}` : ''}`, server.url)).then((r) => r.status);
+const tile = (path: string, token?: string) => fetch(new URL(`${path}${token ? `${path.includes('?') ? '&' : '?'}token=${token}` : ''}`, server.url)).then((r) => r.status);
 
 function tileOf(lon: number, lat: number, z: number): [number, number] {
   const n = 2 ** z;
@@ -208,6 +209,13 @@ describe('authorization of tiles, risk tiles, offline packages and events', () =
     expect((await ret(tokens.stranger)).status).toBe(403);
     expect((await ret(tokens.labeller)).status).toBe(200);
     expect((await ret(tokens.supervisor)).status).toBe(200);
+  });
+
+  it('exports: staff only', async () => {
+    expect(await tile('export/labels.geojson?status=approved', tokens.labeller)).toBe(403);
+    expect(await tile('export/labels.geojson', tokens.supervisor)).toBe(200);
+    expect(await tile('export/catalog.csv', tokens.admin)).toBe(200);
+    expect(await tile('export/labels.geojson')).toBe(401);
   });
 
   it('the event stream needs a token, and a labeller gets no ids of others\' work', async () => {

@@ -6,6 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FieldmarkApi } from '../../src/common/api/contract';
 import { ApiError } from '../../src/common/api/errors';
@@ -237,5 +238,19 @@ describe.each(['in-process', 'http'])('supervisor review over %s', (transport) =
     expect(fc.features.every((f) => f.properties.status === 'approved')).toBe(true);
     expect(fc.features.some((f) => f.properties.assignment === ids.b)).toBe(true);
     expect(fc.features.some((f) => f.properties.assignment === ids.q)).toBe(false);
+    if (transport !== 'http') return;
+    // the same as a GeoPackage from the server (the supervisor UI's download)
+    const res = await fetch(new URL('export/labels.gpkg?status=approved', server.url), { headers: { Authorization: `Bearer ${fx.users.sup.token}` } });
+    expect(res.status).toBe(200);
+    const gpkg = join(fx.dir, 'approved.gpkg');
+    writeFileSync(gpkg, Buffer.from(await res.arrayBuffer()));
+    const g = new Database(gpkg, { readonly: true });
+    const rows = g.prepare('SELECT status, assignment FROM labels').all() as { status: string; assignment: number }[];
+    g.close();
+    expect(rows.length).toBe(approved);
+    expect(rows.every((r) => r.status === 'approved')).toBe(true);
+    expect((await fetch(new URL('export/labels.gpkg?status=approved', server.url), { headers: { Authorization: `Bearer ${fx.users.a.token}` } })).status).toBe(403);
+    expect((await fetch(new URL('export/labels.gpkg', server.url))).status).toBe(401);
+    expect((await fetch(new URL('export/labels.csv', server.url), { headers: { Authorization: `Bearer ${fx.users.sup.token}` } })).status).toBe(400);
   });
 });

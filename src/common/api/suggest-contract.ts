@@ -5,6 +5,9 @@
  * `joinSuggestion`, src/common/suggest/join.ts, before accepting) and carry their provenance.
  */
 import type { BBox, Polygon } from '../geo/geojson';
+import type { SuggestionTelemetry } from '../suggest/telemetry';
+
+export type { SuggestionTelemetry, SuggestionTelemetryRow } from '../suggest/telemetry';
 
 export interface SuggestPrompt {
   lon?: number;
@@ -121,6 +124,8 @@ export interface SuggestApi {
   proposeView(sceneId: string, bbox: BBox, opts?: ProposeViewOptions): Promise<ViewProposals>;
   /** The models, the active one, and the execution provider it runs on. */
   getSuggestionInfo(): Promise<SuggestionInfo>;
+  /** Staff: accepted as is / after edits / deleted / rejected and time to decision, per labeller and per model (edit log). */
+  suggestionTelemetry(): Promise<SuggestionTelemetry>;
   /** Staff: retrains the boundary model on the campaign's accepted labels; adopted only when better on held-out sites. */
   retrainSuggestionModel(opts?: RetrainOptionsDto): Promise<RetrainResult>;
 }

@@ -53,6 +53,11 @@ export const SUGGEST_METHODS = {
     summary: 'Every field in a view, best first, without those already mapped or below the campaign minimum area.',
   },
   getSuggestionInfo: { args: z.tuple([]), roles: ALL, summary: 'The suggestion models, the active one and the execution provider it runs on.' },
+  suggestionTelemetry: {
+    args: z.tuple([]),
+    roles: STAFF,
+    summary: 'Suggestion telemetry from the edit log, per labeller and per model: accepted as is, accepted after edits (vertex shift), deleted, rejected, median time to decision.',
+  },
   retrainSuggestionModel: {
     args: z.tuple([z.strictObject({ model: modelId.optional() }).optional()]),
     roles: STAFF,

@@ -40,6 +40,23 @@ export const editPolygonSchema = z.strictObject({
 
 const line = z.array(xy).min(2, 'a line needs at least 2 points').max(MAX_EDIT_RING);
 
+const suggestionMeta = z
+  .strictObject({
+    sceneId: categoryId,
+    model: categoryId,
+    version: z.string().max(64),
+    provider: z.string().max(64),
+    prompt: z.strictObject({
+      lon: lon.optional(),
+      lat: lat.optional(),
+      negatives: z.array(xy).max(50).optional(),
+      box: z.tuple([lon, lat, lon, lat]).optional(),
+    }),
+    score: z.number().min(0).max(1).optional(),
+    decisionMs: z.number().min(0).max(1e9),
+  })
+  .optional();
+
 const simpleOptions = [
   z.strictObject({
     type: z.literal('field.add'),
@@ -49,6 +66,7 @@ const simpleOptions = [
     comment: z.string().max(2000).optional(),
     provenance: z.enum(['drawn', 'suggested']).optional(),
     suggestionId: categoryId.optional(),
+    suggestion: suggestionMeta,
     trim,
   }),
   z.strictObject({ type: z.literal('field.delete'), ids }),
@@ -64,7 +82,7 @@ const simpleOptions = [
   z.strictObject({ type: z.literal('field.setComment'), id: fieldId, comment: z.string().max(2000) }),
   z.strictObject({ type: z.literal('field.replace'), id: fieldId, geometry: editPolygonSchema }),
   z.strictObject({ type: z.literal('field.trim'), id: fieldId, tolM: z.number().min(0).max(100) }),
-  z.strictObject({ type: z.literal('suggestion.reject'), suggestionId: categoryId }),
+  z.strictObject({ type: z.literal('suggestion.reject'), suggestionId: categoryId, suggestion: suggestionMeta }),
 ] as const;
 const simpleCommand = z.discriminatedUnion('type', simpleOptions);
 

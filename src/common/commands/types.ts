@@ -17,6 +17,8 @@ export interface AddFieldCommand {
   comment?: string;
   provenance?: 'drawn' | 'suggested';
   suggestionId?: string;
+  /** what made the suggestion and how long the labeller looked at it (accepts only) */
+  suggestion?: SuggestionMeta;
   trim?: number;
 }
 export interface DeleteFieldsCommand {
@@ -104,6 +106,21 @@ export interface TrimFieldCommand {
 export interface RejectSuggestionCommand {
   type: 'suggestion.reject';
   suggestionId: string;
+  suggestion?: SuggestionMeta;
+}
+/**
+ * The provenance of an accepted or rejected suggestion, kept verbatim in the edit log for the
+ * telemetry (suggestionTelemetry): model, version, execution provider, prompt, and the time from
+ * the preview being shown to the decision.
+ */
+export interface SuggestionMeta {
+  sceneId: string;
+  model: string;
+  version: string;
+  provider: string;
+  prompt: { lon?: number; lat?: number; negatives?: [number, number][]; box?: [number, number, number, number] };
+  score?: number;
+  decisionMs: number;
 }
 export type SimpleCommand =
   | AddFieldCommand

@@ -1,6 +1,7 @@
 /**
  * `fieldmark serve`: the renderer, the API (`POST /api/<method>`, `GET /api/methods`,
- * `GET /api/events` as server-sent events), imagery tiles and (staff only) consensus risk tiles over HTTP.
+ * `GET /api/events` as server-sent events), imagery tiles and (staff only) consensus risk tiles over HTTP,
+ * offline packages (`POST /offline/take|return`, src/node/offline) and staff exports (`GET /export/...`).
  * Local mode (127.0.0.1, no --host): the desktop user is admin, no token, and only requests whose
  * Host header names the loopback are answered (no DNS rebinding). Network mode (--host): every
  * route except the static UI and `signIn` needs a token (`Authorization: Bearer`, or `?token=` for
@@ -245,6 +246,10 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
           await handleRiskTile(req, res, url);
         } else if (p.startsWith('/offline/')) {
           await handleOfflineRoute(service.offline, callerOf(req, url), req, res, url);
+        } else if (p.startsWith('/export/') && req.method === 'GET') {
+          const caller = callerOf(req, url);
+          if (!service.exports) throw new ApiError('NOT_FOUND', 'this server has no exports');
+          await service.exports.send(caller, url, res);
         } else if (req.method === 'GET' || req.method === 'HEAD') {
           if (!serveStatic(rendererDir, p, res)) throw new ApiError('NOT_FOUND', `no such page: ${p.slice(0, 80)}`);
         } else {

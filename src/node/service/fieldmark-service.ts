@@ -38,6 +38,7 @@ import { campaignApi } from '../campaign/campaign-api';
 import { callerForToken } from '../auth/accounts';
 import { packageCaller } from '../offline/package-db';
 import { offlineHost } from '../offline/offline-service';
+import { exportHost } from '../campaign/http-export';
 import { closeSuggestRuntime, suggestApi } from '../suggest/suggest-api';
 
 export const LOCAL_ADMIN: Caller = { userId: null, role: 'admin' };
@@ -50,6 +51,8 @@ export class FieldmarkService implements ServiceHost {
   readonly imagery = new ImageryCache(imageryOptionsFromEnv());
   /** Offline packages: take and return (src/node/offline). */
   readonly offline = offlineHost(this);
+  /** Staff exports over HTTP (src/node/campaign/http-export.ts). */
+  readonly exports = exportHost(this);
   /** Q-rate draws of the scheduler (tests may fix them). */
   random: () => number = Math.random;
 

@@ -5,6 +5,7 @@
 import type { Caller, FieldmarkApi } from '../../common/api/contract';
 import type { EventHub } from '../../common/api/events';
 import type { OfflineHost } from '../offline/offline-host';
+import type { ExportHost } from '../campaign/http-export';
 import type { RiskTileRequest, TileRequest } from '../../common/api/tiles';
 
 export interface ServiceHost {
@@ -27,5 +28,7 @@ export interface ServiceHost {
   renderRiskTile?(caller: Caller, req: RiskTileRequest, opts?: { signal?: AbortSignal }): Promise<Buffer | null>;
   /** Offline packages (`/offline/take`, `/offline/return`); hosts without it answer 404. */
   readonly offline?: OfflineHost;
+  /** Staff exports as files (`/export/<what>.<format>`); hosts without it answer 404. */
+  readonly exports?: ExportHost;
   close(): void;
 }

@@ -1,0 +1,189 @@
+/**
+ * Suggest mode in headless Chromium against `fieldmark serve` on a demo campaign, with the real
+ * mouse and keyboard: a task holds one true field; S, a click inside its neighbouring true field,
+ * Enter: the database gains a 'suggested' field that does not overlap the first (< 0.5 m^2) and
+ * shares border vertices with it; undo: gone and the preview is back; redo: back. No console errors.
+ */
+import Database from 'better-sqlite3';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TaskState } from '../../src/common/api/contract';
+import type { SuggestionTelemetry } from '../../src/common/api/suggest-contract';
+import { intersection } from '../../src/common/editing/clip';
+import type { EditPolygon, XY } from '../../src/common/editing/geom';
+import { laea } from '../../src/common/quality/project';
+import { hasChromium, launchBrowser, watchErrors } from './helpers/browser';
+import { demoCampaign, removeDemos, startServe, type RunningServe } from './helpers/server';
+
+function areaM2(polys: EditPolygon[]): number {
+  let s = 0;
+  for (const p of polys) {
+    const [x0, y0] = p.coordinates[0]![0]!;
+    const pr = laea(x0, y0);
+    p.coordinates.forEach((ring, k) => {
+      const q = ring.map(([x, y]) => pr.forward(x, y));
+      let a = 0;
+      for (let i = 0, j = q.length - 1; i < q.length; j = i++) a += (q[j]![0] - q[i]![0]) * (q[j]![1] + q[i]![1]);
+      s += (k === 0 ? 1 : -1) * Math.abs(a / 2);
+    });
+  }
+  return s;
+}
+
+function inside(p: XY, ring: XY[]): boolean {
+  let c = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i]!;
+    const [xj, yj] = ring[j]!;
+    if (yi > p[1] !== yj > p[1] && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) c = !c;
+  }
+  return c;
+}
+
+/** A point well inside the polygon: the grid point farthest from the outline (coarse). */
+function interior(g: EditPolygon): XY {
+  const r = g.coordinates[0]!;
+  const xs = r.map((p) => p[0]);
+  const ys = r.map((p) => p[1]);
+  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  let best: XY = [(x0 + x1) / 2, (y0 + y1) / 2];
+  let bd = -1;
+  for (let i = 1; i < 20; i++)
+    for (let j = 1; j < 20; j++) {
+      const p: XY = [x0 + ((x1 - x0) * i) / 20, y0 + ((y1 - y0) * j) / 20];
+      if (!inside(p, r)) continue;
+      let d = Infinity;
+      for (const q of r) d = Math.min(d, Math.hypot(q[0] - p[0], q[1] - p[1]));
+      if (d > bd) [bd, best] = [d, p];
+    }
+  return best;
+}
+
+describe.skipIf(!hasChromium)('suggest mode (headless Chromium + fieldmark serve)', () => {
+  let serve: RunningServe;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+  let dbPath: string;
+  let task = 0;
+  let a: EditPolygon;
+  let b: EditPolygon;
+
+  beforeAll(async () => {
+    const [demo, br] = await Promise.all([demoCampaign({ sites: 6, seed: 7 }), launchBrowser()]);
+    browser = br;
+    dbPath = demo.db;
+    const db = new Database(dbPath);
+    const site = db.prepare('SELECT id, cell FROM sites WHERE cls = 2 ORDER BY id LIMIT 1').get() as { id: string; cell: string };
+    const lab = db.prepare('SELECT id FROM labellers WHERE id NOT IN (SELECT labeller_id FROM assignments WHERE site_id = ?) ORDER BY id').pluck().get(site.id) as string;
+    task = Number(db.prepare(`INSERT INTO assignments (site_id, labeller_id, status, started_at) VALUES (?, ?, 'assigned', '2030-02-01T08:00:00Z')`).run(site.id, lab).lastInsertRowid);
+    const cell = (JSON.parse(site.cell) as EditPolygon).coordinates[0]!;
+    const truth = (db.prepare('SELECT geometry FROM truth_fields').pluck().all() as string[])
+      .map((g) => JSON.parse(g) as EditPolygon)
+      .filter((g) => g.type === 'Polygon' && g.coordinates[0]!.every((p) => inside(p, cell)))
+      .map((g) => ({ g, area: areaM2([g]) }))
+      .filter((t) => t.area > 3000)
+      .sort((x, y) => y.area - x.area);
+    db.close();
+    // Two true fields that touch (a shared vertex within 1 m).
+    const near = (x: EditPolygon, y: EditPolygon) => {
+      const pr = laea(x.coordinates[0]![0]![0], x.coordinates[0]![0]![1]);
+      const py = y.coordinates[0]!.map(([u, v]) => pr.forward(u, v));
+      return x.coordinates[0]!.some(([u, v]) => {
+        const [px, pz] = pr.forward(u, v);
+        return py.some(([qx, qz]) => Math.hypot(qx - px, qz - pz) < 6);
+      });
+    };
+    outer: for (const s of truth)
+      for (const t of truth)
+        if (s !== t && near(s.g, t.g)) {
+          [a, b] = [s.g, t.g];
+          break outer;
+        }
+    expect(a, 'two touching true fields in a Class 2 cell').toBeDefined();
+    serve = await startServe(dbPath);
+    const state = await serve.api<TaskState>('openTask', task);
+    await serve.api('editTask', task, state.revision, { type: 'field.add', id: 'fA', category: state.categories[0]!.id, geometry: a, trim: 0 });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+    errors = watchErrors(page);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+    removeDemos();
+  });
+
+  async function waitFor(what: string, want: Record<string, string>): Promise<void> {
+    try {
+      await page.waitForFunction((w) => Object.entries(w).every(([k, v]) => document.body.dataset[k] === v), want, { timeout: 20_000 });
+    } catch (e) {
+      const d = await page.evaluate(() => ({ ...document.body.dataset }));
+      throw new Error(`${what}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}; body ${JSON.stringify(d)}; errors ${JSON.stringify(errors)}`);
+    }
+  }
+
+  function suggested(): { geometry: EditPolygon; key: string }[] {
+    const db = new Database(dbPath, { readonly: true });
+    try {
+      return (db.prepare(`SELECT geometry, field_key AS key FROM labels WHERE assignment_id = ? AND provenance = 'suggested'`).all(task) as { geometry: string; key: string }[]).map((r) => ({
+        key: r.key,
+        geometry: JSON.parse(r.geometry) as EditPolygon,
+      }));
+    } finally {
+      db.close();
+    }
+  }
+
+  it('S, click inside the neighbouring field, Enter: a suggested field that joins the first; undo brings the preview back; redo', async () => {
+    await page.goto(`${serve.url.replace(/\/?(\?.*)?$/, '/')}?test=1#task=${task}`);
+    await waitFor('the task opens', { editor: 'open', taskId: String(task), ready: 'true', mode: 'select', fields: '1' });
+    const [lon, lat] = interior(b);
+    const box = (await page.locator('#map').boundingBox())!;
+    const q = await page.evaluate(([x, y]) => {
+      const m = (window as unknown as { __fieldmarkMap: { project(p: [number, number]): { x: number; y: number } } }).__fieldmarkMap;
+      const r = m.project([x, y]);
+      return [r.x, r.y];
+    }, [lon, lat] as [number, number]);
+    await page.keyboard.press('s');
+    await waitFor('suggest mode', { mode: 'suggest', suggestion: 'idle' });
+    await page.mouse.click(box.x + q[0]!, box.y + q[1]!);
+    await waitFor('the preview', { suggestion: 'preview' });
+    await page.keyboard.press('Enter');
+    await waitFor('accepted and saved', { fields: '2', pending: '0', suggestion: 'idle' });
+
+    const [s] = suggested();
+    expect(s, 'a suggested field in the database').toBeDefined();
+    const overlap = areaM2(intersection(s!.geometry, a));
+    expect(overlap).toBeLessThan(0.5);
+    // they touch: at least two consecutive vertices of the suggestion are vertices of the first field
+    const key = (p: XY) => `${p[0]},${p[1]}`;
+    const av = new Set(a.coordinates.flat().map(key));
+    const db = new Database(dbPath, { readonly: true });
+    const aNow = JSON.parse(db.prepare(`SELECT geometry FROM labels WHERE assignment_id = ? AND field_key = 'fA'`).pluck().get(task) as string) as EditPolygon;
+    const log = db.prepare('SELECT suggestion_id, command FROM edit_log WHERE assignment_id = ? AND suggestion_id IS NOT NULL').all(task) as { suggestion_id: string; command: string }[];
+    db.close();
+    for (const p of aNow.coordinates.flat()) av.add(key(p));
+    const ring = s!.geometry.coordinates[0]!;
+    const run = ring.some((p, i) => i + 1 < ring.length && av.has(key(p)) && av.has(key(ring[i + 1]!)));
+    expect(run, 'shares a border vertex run with the first field').toBe(true);
+    expect(log).toHaveLength(1);
+    const cmd = JSON.parse(log[0]!.command) as { provenance: string; suggestion: { model: string; version: string; provider: string; prompt: { lon: number } } };
+    expect(cmd.provenance).toBe('suggested');
+    expect(cmd.suggestion.model).toBeTruthy();
+    expect(cmd.suggestion.provider).toBeTruthy();
+    expect(cmd.suggestion.prompt.lon).toBeCloseTo(lon, 4);
+    expect(await page.locator('#suggest-info').textContent()).toContain(cmd.suggestion.model);
+
+    await page.keyboard.press('Control+z');
+    await waitFor('undo: gone, the preview back', { fields: '1', pending: '0', suggestion: 'preview' });
+    expect(suggested()).toHaveLength(0);
+    await page.keyboard.press('Control+Shift+z');
+    await waitFor('redo: accepted again', { fields: '2', pending: '0', suggestion: 'idle' });
+    expect(suggested()).toHaveLength(1);
+
+    const t = await serve.api<SuggestionTelemetry>('suggestionTelemetry');
+    expect(t.byModel.find((r) => r.model.startsWith(cmd.suggestion.model))).toMatchObject({ acceptedAsIs: 1, rejected: 0 });
+    expect(errors).toEqual([]);
+  }, 60_000);
+});
