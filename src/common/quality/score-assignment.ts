@@ -28,6 +28,7 @@
  * Cases: neither map has a field polygon -> every component 1 (errors 0); exactly one has ->
  * fragmentation, edge, legacyEdge, categorical = 0, the rest computed as usual.
  */
+import type { AssignmentScores } from '../api/contract';
 import type { Polygon } from '../geo/geojson';
 import type { GridSpec } from '../raster/grid';
 import { rasterizeRings, rowExtents } from '../raster/rasterize';
@@ -56,26 +57,8 @@ export interface ScoreInput {
   maxMarginM?: number;
 }
 
-export interface ScoreResult {
-  area: number;
-  fragmentation: number;
-  edge: number;
-  legacyEdge: number;
-  categorical: number;
-  score: number;
-  iou: number;
-  f1: number;
-  objectPrecision: number;
-  objectRecall: number;
-  objectF1: number;
-  boundaryF: number;
-  /** metres; null when exactly one map has boundaries */
-  meanBoundaryDistance: number | null;
-  p95BoundaryDistance: number | null;
-  overSegmentation: number;
-  underSegmentation: number;
-  fieldSkill: number;
-  noFieldSkill: number;
+/** The DOMAIN.md metrics (the `compare` keys, defined once in the API contract) plus diagnostics. */
+export interface ScoreResult extends AssignmentScores {
   /** field polygons after repair */
   nReference: number;
   nLabels: number;
