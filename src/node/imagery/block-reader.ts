@@ -13,7 +13,7 @@ import type { ImageLevel, OpenedImage } from './open-image';
 import type { PixelWindow } from './read-window';
 import { blocksForWindow } from './read-window';
 import { PastEndError } from './source';
-import { bytesPerSampleOf, type BlockGeometry } from './tile-compose';
+import { bytesPerSampleOf, type BlockGeometry } from './block-window';
 
 export interface LevelLayout {
   level: number;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assembleWindow, composeRgba, IDENTITY_TONE, MASK_CLASSES, ndviRampLut, toneLut, type ComposeParams } from './tile-compose';
+import { assembleWindow } from './block-window';
+import { composeRgba, IDENTITY_TONE, MASK_CLASSES, ndviRampLut, toneLut, type ComposeParams } from './tile-compose';
 
 /** A tile whose pixel centres map 1:1 onto a w x h window (u = x + 0.5). */
 function identity(size: number, style: ComposeParams['style'], nodata: number | null = null): ComposeParams {

@@ -16,7 +16,7 @@ import { ByteLru, type LruStats } from './lru';
 import type { ImageLevel, OpenedImage } from './open-image';
 import { readWindow } from './read-window';
 import { planTile, resolveRecipe, type RenderOptions, type TilePlan } from './render-tile';
-import type { DecodedBlock } from './tile-compose';
+import type { DecodedBlock } from './block-window';
 import type { RenderJob } from './tile-job';
 import { toImageryError } from './imagery-errors';
 

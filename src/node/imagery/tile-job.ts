@@ -5,7 +5,8 @@
  */
 import { decodeBlock, type DecodeSpec, type RawBlock } from './block-codec';
 import { encodeTilePng } from './png';
-import { assembleWindow, composeRgba, type BlockGeometry, type ComposeParams, type DecodedBlock, type Samples } from './tile-compose';
+import { assembleWindow, type BlockGeometry, type DecodedBlock, type Samples } from './block-window';
+import { composeRgba, type ComposeParams } from './tile-compose';
 
 export interface DecodeJob {
   spec: DecodeSpec;
