@@ -17,19 +17,16 @@ import { isSeparable, mappingScale, tileMapping, type TileMapping } from './repr
 import { bandStretch } from './stretch';
 import { composeRgba, IDENTITY_TONE, maskSamples, type ComposeParams, type ComposeStyle, type TileMode, type Tone } from './tile-compose';
 import { isValidTile, lonLatBoxIntersectsTile } from './tile-math';
+import type { TileStyleOptions } from '../../common/api/tiles';
 
-export interface RenderOptions {
-  /** 1-based band numbers for R, G, B; default [3, 2, 1] (true colour for B,G,R,NIR). */
-  bands?: [number, number, number];
-  /** Percentiles for the per-band stretch; default [2, 98]. */
-  stretch?: [number, number];
-  size?: 256 | 512;
-  /** rgb (default), ndvi (needs `nir` and `red` in bandRoles), mask (the image is a UDM2 / UDM), risk (a one-band consensus risk map). */
+/**
+ * The display options of a tile URL (`TileStyleOptions`, defaults: bands [3,2,1], stretch [2,98],
+ * 256 px) widened by the engine-only `risk` mode, plus the bands' roles (NDVI picks NIR and red by role).
+ */
+export interface RenderOptions extends Omit<TileStyleOptions, 'mode'> {
+  /** rgb (default), ndvi (needs `nir` and `red` in bandRoles), mask (UDM2 / UDM), risk (a one-band consensus risk map). */
   mode?: TileMode;
-  gamma?: number;
-  brightness?: number;
-  contrast?: number;
-  /** Role of each band, e.g. ['blue','green','red','nir'] (NDVI picks NIR and red by role). */
+  /** Role of each band, e.g. ['blue','green','red','nir']. */
   bandRoles?: string[];
 }
 

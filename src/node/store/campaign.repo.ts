@@ -1,18 +1,14 @@
 /** Campaigns and labellers (people and, in the demo, simulated labellers). */
 import { createHash } from 'node:crypto';
-import type { CampaignSummary, Category, LabellerSummary, Role } from '../../common/api/contract';
+import type { CampaignSettingsDto } from '../../common/api/campaign-contract';
+import type { CampaignSummary, LabellerSummary, Role } from '../../common/api/contract';
 import type { Db } from './database';
 
-export interface CampaignSettings {
-  categories: Category[];
-  /** Score weights (DOMAIN.md 2): area, fragmentation, edge, categorical. */
-  weights: { area: number; fragmentation: number; edge: number; categorical: number };
-  qRate: number;
-  trustThreshold: number;
-  rejectBelow: number;
-  minFieldAreaM2: number;
-  labellersPerClass4: number;
-}
+/** The settings the store and scoring read (the campaign API's DTO carries more: scheduling, deadlines). */
+export type CampaignSettings = Pick<
+  CampaignSettingsDto,
+  'categories' | 'weights' | 'qRate' | 'trustThreshold' | 'rejectBelow' | 'minFieldAreaM2' | 'labellersPerClass4'
+>;
 
 export const DEFAULT_SETTINGS: CampaignSettings = {
   categories: [
