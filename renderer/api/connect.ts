@@ -9,6 +9,7 @@ import type { FieldmarkApi } from '../../src/common/api/contract';
 import { ALWAYS_ONLINE, type ConnectionMonitor } from './connection';
 import { createHttpBridge } from './http-bridge';
 import { takeToken } from './token';
+import { createTransfer, type Transfer } from './transfer';
 
 declare global {
   interface Window {
@@ -22,14 +23,16 @@ export interface Connection {
   monitor: ConnectionMonitor;
   /** Bearer token for tile requests (HTTP host only). */
   token: string | null;
+  /** Uploads and downloads of files (imports, exports, offline packages). */
+  transfer: Transfer;
 }
 
 export function connect(): Connection {
   const preload = window.fieldmark;
   if (preload && typeof preload.call === 'function') {
-    return { bridge: preload, api: createClient((m, a) => preload.call(m, a)), monitor: ALWAYS_ONLINE, token: null };
+    return { bridge: preload, api: createClient((m, a) => preload.call(m, a)), monitor: ALWAYS_ONLINE, token: null, transfer: createTransfer(preload.tileBase, null) };
   }
   const token = takeToken();
   const http = createHttpBridge(window.location.origin, token);
-  return { bridge: http, api: createClient((m, a) => http.call(m, a)), monitor: http, token };
+  return { bridge: http, api: createClient((m, a) => http.call(m, a)), monitor: http, token, transfer: createTransfer(http.tileBase, token) };
 }
