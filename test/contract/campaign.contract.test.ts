@@ -161,8 +161,12 @@ describe.each(['in-process', 'http'])('supervisor review over %s', (transport) =
       }
       await mapAndSubmit(api(w), t, 'good');
     }
+    // the site now has its two maps: its consensus is computed (deferred); then pin known figures over it
+    const merged = () => fx.service.db.prepare("SELECT COUNT(*) AS n FROM consensus_results WHERE site_id = ?").get(fx.sites.n[0]) as { n: number };
+    for (let i = 0; i < 250 && merged().n === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(merged().n).toBe(1);
     fx.service.db
-      .prepare("INSERT INTO consensus_results (site_id, method, computed_at, mean_risk, risky_fraction, risk_path, consensus, details) VALUES (?, 'bayes', ?, 0.3, 0.2, NULL, '{\"type\":\"MultiPolygon\",\"coordinates\":[]}', '{}')")
+      .prepare("INSERT OR REPLACE INTO consensus_results (site_id, method, computed_at, mean_risk, risky_fraction, risk_path, consensus, details) VALUES (?, 'bayes', ?, 0.3, 0.2, NULL, '{\"type\":\"MultiPolygon\",\"coordinates\":[]}', '{}')")
       .run(fx.sites.n[0], new Date().toISOString());
     await new Promise((r) => setTimeout(r, 20)); // deferred scoring
   });

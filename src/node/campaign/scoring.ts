@@ -15,6 +15,7 @@ import { scoreGroup, type ScoreGroup } from '../quality/score-group';
 import { assertFinite, featuresByAssignment, metricsOf, referenceBySite, unsureCategories } from '../quality/store-io';
 import type { Db } from '../store/database';
 import { campaignRules } from './settings';
+import { consensusWhenComplete } from './site-consensus';
 
 const SCORABLE = "('submitted','approved','rejected')";
 
@@ -83,7 +84,10 @@ export function applyTrustAtSubmission(db: Db, assignmentId: number): string {
   return 'untrusted';
 }
 
-/** After a submission: the trust rule now, the Class 1 score deferred (never in the answer's path). */
+/**
+ * After a submission: the trust rule now; deferred (never in the answer's path) the Class 1 score,
+ * or the consensus of a Class 4 site that now has all its maps (site-consensus.ts).
+ */
 export function afterSubmit(db: Db, assignmentId: number, onScored?: () => void): void {
   applyTrustAtSubmission(db, assignmentId);
   setImmediate(() => {
@@ -92,5 +96,10 @@ export function afterSubmit(db: Db, assignmentId: number, onScored?: () => void)
     } catch {
       // scored again before the labeller's next request, or by `fieldmark score`
     }
+    if (!db.open) return;
+    consensusWhenComplete(db, assignmentId).then(
+      (site) => site && db.open && onScored?.(),
+      () => undefined, // `fieldmark consensus` computes it, and the queue says so meanwhile
+    );
   });
 }

@@ -28,6 +28,8 @@ export interface ConsensusCampaignOptions {
   /** write risk COGs beside the database (default true; never for an in-memory database) */
   writeRisk?: boolean;
   onProgress?: (done: number, total: number) => void;
+  /** only these Class 4 sites (default: all of the campaign) */
+  siteIds?: string[];
   /** receives each site's merge time in ms, COG encoding excluded (benchmarks) */
   timings?: number[];
   now?: string;
@@ -64,12 +66,16 @@ export async function consensusCampaign(db: Db, opts: ConsensusCampaignOptions =
   const method = opts.method ?? 'bayes';
   const now = opts.now ?? new Date().toISOString();
   const st = MERGED_STATUSES.map(() => '?').join(',');
-  const where = `s.campaign_id = ? AND s.cls = 4 AND a.status IN (${st})`;
-  const params = [s.campaignId, ...MERGED_STATUSES];
+  const siteCond = opts.siteIds ? ` AND s.id IN (${opts.siteIds.map(() => '?').join(',') || 'NULL'})` : '';
+  const where = `s.campaign_id = ? AND s.cls = 4 AND a.status IN (${st})${siteCond}`;
+  const params = [s.campaignId, ...MERGED_STATUSES, ...(opts.siteIds ?? [])];
   const work = db
     .prepare(`SELECT a.id, a.site_id AS siteId, a.labeller_id AS labellerId, s.cell FROM assignments a JOIN sites s ON s.id = a.site_id WHERE ${where} ORDER BY a.site_id, a.id`)
     .all(...params) as Work[];
-  const sites = db.prepare('SELECT id, cell FROM sites WHERE campaign_id = ? AND cls = 4 ORDER BY id').all(s.campaignId) as { id: string; cell: string }[];
+  const only = opts.siteIds ? new Set(opts.siteIds) : null;
+  const sites = (db.prepare('SELECT id, cell FROM sites WHERE campaign_id = ? AND cls = 4 ORDER BY id').all(s.campaignId) as { id: string; cell: string }[]).filter(
+    (x) => !only || only.has(x.id),
+  );
   const bySite = new Map<string, Work[]>();
   for (const w of work) {
     let list = bySite.get(w.siteId);
