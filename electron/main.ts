@@ -12,9 +12,13 @@
 import { join } from 'node:path';
 import { createDemoCampaign } from '../src/node/demo/create-demo-campaign';
 import { openService } from '../src/node/service/open-service';
+import { setSuggestTransport } from '../src/node/suggest/transport';
 import { bootstrap } from './app';
+import { utilityProcessTransport } from './suggest-process';
 
 // __dirname is dist/electron once bundled to CJS.
+// Suggestions run in a utilityProcess (dist/electron/suggest-utility.cjs), not a worker thread.
+setSuggestTransport(utilityProcessTransport(join(__dirname, 'suggest-utility.cjs')));
 bootstrap({
   openService,
   createDemoCampaign,

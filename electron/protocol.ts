@@ -1,18 +1,25 @@
 /**
  * The `app://` scheme: `app://fieldmark/<file>` serves the built renderer (dist/renderer) and
  * `app://fieldmark/tiles/<scene>/<z>/<x>/<y>.png` renders imagery tiles through the service,
- * `app://fieldmark/risk/<site>/<method>/<z>/<x>/<y>.png` a site's consensus risk map.
+ * `app://fieldmark/risk/<site>/<method>/<z>/<x>/<y>.png` a site's consensus risk map, and the file
+ * routes of `fieldmark serve` through the same node module (src/node/server/transfer-routes.ts) as
+ * the local desktop user: `POST /import/labels|sites|scene`, `POST /offline/take|return`,
+ * `GET /export/<what>.<format>` (answers: the API envelope as JSON, or the file streamed).
  * The handler is a plain `(Request) => Promise<Response>` so tests drive it with Node's globals.
  * Every response, errors included, carries the CSP (see csp.ts).
  */
 import type { CustomScheme } from 'electron';
+import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { extname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import { APP_HOST, APP_SCHEME } from '../src/common/api/bridge';
 import { ApiError, HTTP_STATUS } from '../src/common/api/errors';
 import { parseRiskTilePath, parseTilePath } from '../src/common/api/tiles';
 import type { ServiceHost } from '../src/node/service/host';
 import { emptyPng } from '../src/node/imagery/png';
+import { errorAnswer, type TransferAnswer } from '../src/node/server/file-answer';
+import { isTransferPath, transferRoute } from '../src/node/server/transfer-routes';
 import { secureHeaders } from './csp';
 
 /** Registered before `app.ready` (protocol.registerSchemesAsPrivileged). */
@@ -120,6 +127,37 @@ async function serveRiskTile(url: URL, opts: AppProtocolOptions, head: boolean, 
   }
 }
 
+/** A TransferAnswer as a web Response: JSON, or the file streamed (disposed once read or cancelled). */
+function answerResponse(a: TransferAnswer, head: boolean): Response {
+  const headers = secureHeaders(a.headers);
+  if (!a.file || head) {
+    a.dispose();
+    return new Response(head || a.json === undefined ? null : JSON.stringify(a.json), { status: a.status, headers });
+  }
+  const stream = createReadStream(a.file.path);
+  stream.once('close', () => a.dispose());
+  return new Response(Readable.toWeb(stream) as ReadableStream<Uint8Array>, { status: a.status, headers });
+}
+
+/** `/import/...`, `/offline/...`, `/export/...` as the local user (admin, or an offline package's labeller). */
+async function serveTransfer(request: Request, url: URL, opts: AppProtocolOptions): Promise<Response> {
+  const head = request.method === 'HEAD';
+  try {
+    const answer = await transferRoute(opts.service, {
+      method: request.method,
+      url,
+      caller: opts.service.localCaller,
+      body: request.body as unknown as AsyncIterable<Uint8Array> | null,
+      length: /^\d+$/.test(request.headers.get('content-length') ?? '') ? Number(request.headers.get('content-length')) : null,
+    });
+    return answerResponse(answer ?? errorAnswer(new ApiError('NOT_FOUND', `no route ${url.pathname.slice(0, 80)}`)), head);
+  } catch (e) {
+    if (e instanceof ApiError) return answerResponse(errorAnswer(e), head);
+    opts.onError?.(`${request.method} ${url.pathname}`, e);
+    return answerResponse(errorAnswer(new ApiError('INTERNAL', 'internal error')), head);
+  }
+}
+
 async function serveFile(url: URL, opts: AppProtocolOptions, head: boolean): Promise<Response> {
   const file = resolveStaticPath(opts.rendererDir, url.pathname);
   if (!file) return text(404, `NOT_FOUND: ${url.pathname.slice(0, 120)}`, head);
@@ -140,7 +178,6 @@ async function serveFile(url: URL, opts: AppProtocolOptions, head: boolean): Pro
 export function createAppProtocolHandler(opts: AppProtocolOptions): (request: Request) => Promise<Response> {
   return async (request) => {
     const head = request.method === 'HEAD';
-    if (request.method !== 'GET' && !head) return text(405, 'METHOD_NOT_ALLOWED: only GET and HEAD', false);
     let url: URL;
     try {
       url = new URL(request.url);
@@ -150,6 +187,8 @@ export function createAppProtocolHandler(opts: AppProtocolOptions): (request: Re
     if (url.protocol !== `${APP_SCHEME}:` || url.hostname !== APP_HOST || url.port !== '') {
       return text(404, `NOT_FOUND: unknown host ${url.host.slice(0, 60)}`, head);
     }
+    if (isTransferPath(url.pathname) && (request.method === 'POST' || request.method === 'GET' || head)) return serveTransfer(request, url, opts);
+    if (request.method !== 'GET' && !head) return text(405, 'METHOD_NOT_ALLOWED: only GET and HEAD', false);
     if (url.pathname === '/tiles' || url.pathname.startsWith('/tiles/')) return serveTile(url, opts, head, request.signal);
     if (url.pathname.startsWith('/risk/')) return serveRiskTile(url, opts, head, request.signal);
     return serveFile(url, opts, head);

@@ -27,6 +27,11 @@ import { TaskPanel } from './ui/task-panel';
 import { CompareController } from './compare/compare-controller';
 import { ImageControls } from './ui/image-controls';
 import { QualityUi } from './quality/quality-ui';
+import { mountSuggestTelemetry } from './quality/suggest-telemetry';
+import { TransferView } from './transfer/transfer-view';
+import { OfflinePanel } from './campaign/offline-panel';
+import { SetupView } from './campaign/setup-view';
+import { SessionUi } from './campaign/sign-in';
 
 declare global {
   interface Window {
@@ -64,9 +69,20 @@ export class App {
   private readonly imageControls: ImageControls;
   /** Quality tables, consensus and feedback panels (renderer/quality/). */
   private readonly quality: QualityUi;
+  /** Import / Export panel (staff; renderer/transfer/). */
+  private readonly transfer: TransferView;
+  /** Sign-in gating and sign-out, campaign setup (staff), offline packages (labellers): renderer/campaign/. */
+  private readonly session: SessionUi;
+  private readonly setup: SetupView;
+  private readonly offline: OfflinePanel;
+  private readonly root: HTMLElement;
 
   constructor(root: HTMLElement) {
     this.conn = connect();
+    this.root = root;
+    this.session = new SessionUi(this.conn);
+    this.setup = new SetupView(this.store, this.conn.api, { changed: () => void this.refreshCampaign() });
+    this.offline = new OfflinePanel(this.store, this.conn.transfer);
     this.editorReady = new Promise((r) => (this.resolveEditor = r));
     this.flow = new TaskFlow({ api: this.conn.api, store: this.store, banners: this.banners, editor: this.editorReady });
     this.taskSlot = h('div', { class: 'task-slot' });
@@ -82,7 +98,8 @@ export class App {
     const mapEl = h('div', { class: 'map', id: 'map' });
     this.compare = new CompareController(this.store, mapEl);
     this.imageControls = new ImageControls(this.store);
-    this.quality = new QualityUi({ store: this.store, api: this.conn.api, tileBase: this.conn.bridge.tileBase, openSite: (id) => void this.openSite(id), problem: (m) => this.banners.error(m) });
+    this.quality = new QualityUi({ store: this.store, api: this.conn.api, tileBase: this.conn.bridge.tileBase, token: this.conn.token, openSite: (id) => void this.openSite(id), problem: (m) => this.banners.error(m) });
+    this.transfer = new TransferView({ store: this.store, api: this.conn.api, transfer: this.conn.transfer, problem: (m) => this.banners.error(m) });
     const toolbar = new Toolbar(
       this.store,
       {
@@ -106,12 +123,13 @@ export class App {
       h('div', { class: 'map-empty-hint' }, 'Pick a site in the list, or use the arrow keys.'),
     );
     root.append(
-      h('header', { class: 'appbar' }, h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), 'Fieldmark'), campaign, h('div', { class: 'appbar-spacer' }), this.quality.button, user),
-      h('aside', { class: 'sidebar' }, this.taskSlot, this.siteList.el, this.sitePanel.el, ...this.quality.panels),
-      h('main', { class: 'workspace' }, toolbar.el, h('div', { class: 'map-wrap' }, mapEl, legend.el, empty, this.toolSlot, this.compare.divider, this.imageControls.panel, this.quality.overlay, this.banners.el)),
+      h('header', { class: 'appbar' }, h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), 'Fieldmark'), campaign, h('div', { class: 'appbar-spacer' }), this.setup.button, this.quality.button, this.transfer.button, user, this.session.signOutButton),
+      h('aside', { class: 'sidebar' }, this.taskSlot, this.offline.el, this.siteList.el, this.sitePanel.el, ...this.quality.panels),
+      h('main', { class: 'workspace' }, toolbar.el, h('div', { class: 'map-wrap' }, mapEl, legend.el, empty, this.toolSlot, this.compare.divider, this.imageControls.panel, this.quality.overlay, this.transfer.el, this.setup.el, this.banners.el)),
       this.statusBar.el,
       this.help.el,
     );
+    mountSuggestTelemetry(this.conn.api, this.store, root); // staff: suggestion telemetry (app bar "Suggestions")
 
     this.store.subscribe((s, prev) => {
       if (s.info !== prev.info) {
@@ -217,7 +235,14 @@ export class App {
   }
 
   async start(): Promise<void> {
-    const info = await this.guard('Cannot read the campaign', this.conn.api.getAppInfo());
+    let info;
+    try {
+      info = await this.conn.api.getAppInfo();
+    } catch (e) {
+      if (this.session.gate(e, this.root)) return; // not signed in: the sign-in page instead of the app
+      this.banners.error(`Cannot read the campaign: ${message(e)}`);
+    }
+    this.session.markStarted();
     if (info) this.store.set({ info });
     await this.loadSites();
     const fromHash = /^#site=([A-Za-z0-9_.:-]+)$/.exec(window.location.hash)?.[1];
@@ -226,7 +251,18 @@ export class App {
     else if (fromHash && this.store.state.sites.some((s) => s.id === fromHash)) await this.openSite(fromHash);
   }
 
+  /** The campaign was set up or changed in the setup view: re-read its summary and sites. */
+  private async refreshCampaign(): Promise<void> {
+    const info = await this.guard('Cannot read the campaign', this.conn.api.getAppInfo());
+    if (info) this.store.set({ info });
+    await this.loadSites();
+  }
+
   private async loadSites(): Promise<void> {
+    if (this.store.state.info && !this.store.state.info.campaign) {
+      this.store.set({ sites: [], sitesLoading: false }); // an empty database: set one up (Campaign)
+      return;
+    }
     const sites = await this.guard('Cannot list the sites', this.conn.api.listSites());
     this.store.set({ sites: sites ?? this.store.state.sites, sitesLoading: false });
   }
@@ -321,6 +357,7 @@ export class App {
       case 'submit': return void this.flow.submit();
       case 'nextTask': return void this.flow.next();
       case 'help': return this.help.toggle();
+      case 'propose': return ed.proposeInView();
       default: return ed.setMode(action);
     }
   }

@@ -41,6 +41,16 @@ const targets = [
     banner: { js: "const __fieldmarkImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   },
   {
+    // The suggestion engine's utilityProcess child under Electron (electron/suggest-process.ts).
+    ...nodeCommon,
+    entryPoints: [join(root, 'electron/suggest-utility.ts')],
+    outfile: join(dist, 'electron/suggest-utility.cjs'),
+    format: 'cjs',
+    external: ['electron'],
+    define: { 'import.meta.url': '__fieldmarkImportMetaUrl' },
+    banner: { js: "const __fieldmarkImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  },
+  {
     // The sandboxed preload may only require('electron'): bundle everything else into it.
     bundle: true,
     platform: 'node',

@@ -5,7 +5,7 @@
  */
 import type { FieldmarkBridge } from '../../src/common/api/bridge';
 import { createClient } from '../../src/common/api/client';
-import type { FieldmarkApi } from '../../src/common/api/contract';
+import type { FieldmarkApi, MethodName } from '../../src/common/api/contract';
 import { ALWAYS_ONLINE, type ConnectionMonitor } from './connection';
 import { createHttpBridge } from './http-bridge';
 import { takeToken } from './token';
@@ -25,14 +25,36 @@ export interface Connection {
   token: string | null;
   /** Uploads and downloads of files (imports, exports, offline packages). */
   transfer: Transfer;
+  /** Called whenever an API call is answered UNAUTHENTICATED (no token, or it expired mid-session). */
+  onUnauthenticated(listener: (method: MethodName) => void): () => void;
+}
+
+/** Wraps a bridge's `call` so every UNAUTHENTICATED answer is reported to the listeners. */
+function watchAuth(call: FieldmarkBridge['call']): { call: FieldmarkBridge['call']; onUnauthenticated: Connection['onUnauthenticated'] } {
+  const listeners = new Set<(method: MethodName) => void>();
+  return {
+    async call(method, args) {
+      const env = await call(method, args);
+      if (!env.ok && env.error.code === 'UNAUTHENTICATED') for (const l of listeners) l(method);
+      return env;
+    },
+    onUnauthenticated(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+  };
 }
 
 export function connect(): Connection {
   const preload = window.fieldmark;
   if (preload && typeof preload.call === 'function') {
-    return { bridge: preload, api: createClient((m, a) => preload.call(m, a)), monitor: ALWAYS_ONLINE, token: null, transfer: createTransfer(preload.tileBase, null) };
+    const auth = watchAuth((m, a) => preload.call(m, a));
+    return { bridge: preload, api: createClient(auth.call), monitor: ALWAYS_ONLINE, token: null, transfer: createTransfer(preload.tileBase, null), onUnauthenticated: auth.onUnauthenticated };
   }
   const token = takeToken();
   const http = createHttpBridge(window.location.origin, token);
-  return { bridge: http, api: createClient((m, a) => http.call(m, a)), monitor: http, token, transfer: createTransfer(http.tileBase, token) };
+  const auth = watchAuth((m, a) => http.call(m, a));
+  return { bridge: http, api: createClient(auth.call), monitor: http, token, transfer: createTransfer(http.tileBase, token), onUnauthenticated: auth.onUnauthenticated };
 }

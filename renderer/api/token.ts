@@ -25,3 +25,13 @@ export function takeToken(): string | null {
   }
   return store?.getItem(KEY) ?? null;
 }
+
+/** Keeps a token (a password sign-in's session) for this browser tab; never put in the URL. */
+export function storeToken(token: string): void {
+  storage()?.setItem(KEY, token);
+}
+
+/** Forgets the tab's token (sign-out, or a token the server no longer accepts). */
+export function clearToken(): void {
+  storage()?.removeItem(KEY);
+}

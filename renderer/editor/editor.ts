@@ -23,7 +23,9 @@ import { ReshapeMode } from '../modes/reshape.mode';
 import { SelectMode } from '../modes/select.mode';
 import { SplitMode } from '../modes/split.mode';
 import { SuggestMode } from '../modes/suggest.mode';
-import type { SuggestPrompt, SuggestionResult } from '../../src/common/api/suggest-contract';
+import { clipBox, ProposeMode } from '../modes/propose.mode';
+import type { SuggestPrompt, SuggestionResult, ViewProposals } from '../../src/common/api/suggest-contract';
+import { bboxOf, type BBox } from '../../src/common/geo/geojson';
 import type { History } from '../../src/common/history/history';
 import { EditSession } from './session';
 import { syncIssueStates } from './issue-states';
@@ -45,6 +47,7 @@ export class Editor implements EditorContext {
   /** The scene shown now (the app sets it): suggestions are asked on it. */
   currentScene: () => string | null = () => null;
   private readonly modes: Record<ModeId, Mode>;
+  private readonly proposeMode: ProposeMode;
   private current: Mode;
   private sel: string[] = [];
   private cat = '';
@@ -58,6 +61,7 @@ export class Editor implements EditorContext {
     private readonly api: FieldmarkApi,
     private readonly ui: EditorUi,
   ) {
+    this.proposeMode = new ProposeMode(this);
     this.modes = {
       browse: new BrowseMode(this),
       select: new SelectMode(this),
@@ -68,6 +72,7 @@ export class Editor implements EditorContext {
       split: new SplitMode(this),
       reshape: new ReshapeMode(this),
       suggest: new SuggestMode(this),
+      propose: this.proposeMode,
     };
     this.current = this.modes.browse;
     const ptr = (e: MapMouseEvent): Pointer => ({
@@ -274,6 +279,31 @@ export class Editor implements EditorContext {
     const scene = this.currentScene();
     if (!scene) return Promise.reject(new Error('no scene is shown'));
     return this.api.suggestAt(scene, prompt);
+  }
+
+  proposalView(): { bbox: BBox; cell: BBox } | null {
+    if (!this.session) return null;
+    const b = this.map.getBounds();
+    const bbox = clipBox([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], bboxOf(this.session.task.site.context));
+    return bbox ? { bbox, cell: bboxOf(this.session.task.site.cell) } : null;
+  }
+
+  proposeView(bbox: BBox): Promise<ViewProposals> {
+    const scene = this.currentScene();
+    if (!scene || !this.session) return Promise.reject(new Error('no scene is shown'));
+    return this.api.proposeView(scene, bbox, { assignmentId: this.session.task.assignment.id });
+  }
+
+  /** P / the toolbar: proposals for the view as it is now (asks again when already walking). */
+  proposeInView(): void {
+    if (this.current === this.proposeMode) return this.proposeMode.restart();
+    this.proposeMode.fresh = true;
+    this.setMode('propose');
+  }
+
+  /** The proposal counter of the walk ("Proposal 3 of 12 · confidence 0.87"), or null. */
+  get proposalCounter(): string | null {
+    return this.current === this.proposeMode ? this.proposeMode.counter : null;
   }
 
   /** The active suggestion model and provider, one line (also in the task panel). */

@@ -3,7 +3,7 @@
  * (`?`) lists it, so the two cannot disagree.
  */
 export type EditorAction =
-  | 'select' | 'draw' | 'rectangle' | 'move' | 'hole' | 'split' | 'reshape' | 'suggest'
+  | 'select' | 'draw' | 'rectangle' | 'move' | 'hole' | 'split' | 'reshape' | 'suggest' | 'propose'
   | 'merge' | 'delete' | 'undo' | 'redo' | 'snap' | 'comment' | 'nextIssue' | 'submit' | 'nextTask' | 'help';
 
 export interface Shortcut {
@@ -34,6 +34,10 @@ export const SHORTCUTS: Shortcut[] = [
   { group: 'Suggest', keys: 'Delete / X', label: 'Reject the suggestion (undo brings it back)' },
   { group: 'Suggest', keys: 'Alt+click', label: 'Exclude a spot (negative point) and ask again' },
   { group: 'Suggest', keys: 'Esc', label: 'Drop the preview; again: back to Select' },
+  { group: 'Suggest', keys: 'P', label: 'Propose every field in the view, best first (again: ask anew for the view)', action: 'propose', match: (e) => plain('p')(e) && !e.shiftKey },
+  { group: 'Suggest', keys: 'Tab / J, Shift+Tab / K', label: 'Proposals: next / previous' },
+  { group: 'Suggest', keys: 'Enter / A, X', label: 'Proposals: accept / reject the current one (undo brings it back)' },
+  { group: 'Suggest', keys: 'Esc', label: 'Proposals: stop walking, back to Select' },
   { group: 'Edit', keys: 'M', label: 'Merge the selected fields', action: 'merge', match: plain('m') },
   { group: 'Edit', keys: 'Delete', label: 'Delete the selected fields (also Backspace when not drawing)', action: 'delete', match: (e) => e.key === 'Delete' || (e.key === 'Backspace' && !e.ctrlKey) },
   { group: 'Edit', keys: 'Ctrl+Z', label: 'Undo', action: 'undo', match: ctrl('z') },

@@ -4,7 +4,8 @@
  * `edit-staging` layer); only a finished gesture commits a command; Esc reverts.
  */
 import type { Map as MlMap } from 'maplibre-gl';
-import type { SuggestPrompt, SuggestionResult } from '../../src/common/api/suggest-contract';
+import type { SuggestPrompt, SuggestionResult, ViewProposals } from '../../src/common/api/suggest-contract';
+import type { BBox } from '../../src/common/geo/geojson';
 import type { EditCommand } from '../../src/common/commands/types';
 import type { History } from '../../src/common/history/history';
 import type { XY } from '../../src/common/editing/geom';
@@ -13,7 +14,7 @@ import type { Field } from '../../src/common/graph/field';
 import type { Graph } from '../../src/common/graph/graph';
 import type { EditLayers } from '../map/edit-layers';
 
-export type ModeId = 'browse' | 'select' | 'draw' | 'rectangle' | 'move' | 'hole' | 'split' | 'reshape' | 'suggest';
+export type ModeId = 'browse' | 'select' | 'draw' | 'rectangle' | 'move' | 'hole' | 'split' | 'reshape' | 'suggest' | 'propose';
 
 export interface Pointer {
   lngLat: XY;
@@ -65,6 +66,10 @@ export interface EditorContext {
   sceneId(): string | null;
   /** A suggestion at a click on the current scene (the API's suggestAt). */
   suggest(prompt: SuggestPrompt): Promise<SuggestionResult>;
+  /** The map view clipped to the task's context window (whole-view proposals) and the site cell's box, or null when they do not meet. */
+  proposalView(): { bbox: BBox; cell: BBox } | null;
+  /** Every field in a box of the current scene, not yet in the task's saved fields (the API's proposeView). */
+  proposeView(bbox: BBox): Promise<ViewProposals>;
   /** The active suggestion model and execution provider, one line ("boundary-v1 1.0.0 on cpu"). */
   suggestionInfo(): Promise<string>;
   /** A mode's state changed outside a gesture (a reply arrived): body data-* and panels refresh. */

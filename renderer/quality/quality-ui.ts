@@ -2,7 +2,8 @@
  * Label quality in the app (issue 7), wired in one place: the Quality tables (staff), the
  * consensus panel of a Class 4 site (staff: risk map, consensus, each labeller's map, figures)
  * and the feedback panel of a Class 1 map (a labeller after submitting; staff for any labeller),
- * with their map layers once the map is ready. The app places `button`, `panels` and `overlay`.
+ * with their map layers once the map is ready; the view's Review tab (renderer/review/) holds the
+ * supervisor's review queue and panel. The app places `button`, `panels` and `overlay`.
  */
 import type { Map as MlMap } from 'maplibre-gl';
 import type { FieldmarkEvent } from '../../src/common/api/events';
@@ -17,6 +18,8 @@ export interface QualityUiDeps {
   store: Store;
   api: FieldmarkApi;
   tileBase: string;
+  /** Bearer token for tile requests (the review maps), null without one */
+  token: string | null;
   openSite(id: string): void;
   problem(message: string): void;
 }
@@ -28,7 +31,7 @@ export class QualityUi {
   private layers: QualityLayers | null = null;
 
   constructor(private readonly deps: QualityUiDeps) {
-    this.view = new QualityView(deps.store, deps.api, { openSite: deps.openSite, problem: deps.problem });
+    this.view = new QualityView(deps.store, deps.api, { openSite: deps.openSite, problem: deps.problem }, { tileBase: deps.tileBase, token: deps.token });
     this.consensus = new ConsensusPanel(deps.store, deps.api);
     this.feedback = new FeedbackPanel(deps.store, deps.api);
   }

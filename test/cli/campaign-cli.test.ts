@@ -71,6 +71,18 @@ describe.skipIf(!BUILT)('fieldmark campaign, user, offline', () => {
     expect(short.status).toBe(2);
   });
 
+  it('user add on a missing file refuses unless --create, which makes an empty database for the app to set up', () => {
+    const fresh = join(dir, 'fresh.db');
+    const r = runCli(['user', 'add', '--db', fresh, '--name', 'Sue', '--role', 'supervisor']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/fresh\.db: no such database \(`user add --create` makes one\)/);
+    json(runCli(['user', 'add', '--db', fresh, '--create', '--name', 'Sue', '--role', 'supervisor', '--json']));
+    const h = openDatabase(fresh, { create: false });
+    expect(h.prepare('SELECT COUNT(*) FROM campaigns').pluck().get()).toBe(0);
+    expect(h.prepare('SELECT role FROM labellers WHERE id = ?').pluck().get('sue')).toBe('supervisor');
+    h.close();
+  });
+
   it('offline take writes one file that `serve --db` opens as the labeller; return imports once, then nothing', async () => {
     const pkg = join(dir, 'work.fmpkg');
     const t = json<{ tasks: number; scenes: number; path: string }>(runCli(['offline', 'take', '--db', db, '--labeller', labeller.id, '--n', '3', '--out', pkg, '--json']));

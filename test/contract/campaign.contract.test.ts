@@ -105,6 +105,10 @@ describe.each(['in-process', 'http'])('campaign API over %s', (transport) => {
     expect(await codeOf(api('a').addUser({ name: 'x', role: 'labeller' }))).toBe('FORBIDDEN');
     expect(await codeOf(api('a').setPassword(fx.users.b.id, 'another password'))).toBe('FORBIDDEN');
     expect(await api('a').setPassword(fx.users.a.id, PASSWORD)).toEqual({ userId: fx.users.a.id });
+    // a supervisor sets a labeller's password (they could add the labeller with one), never another staff member's
+    expect(await sup.setPassword(u.id, 'a fresh password')).toEqual({ userId: u.id });
+    const peer = await fx.admin.addUser({ name: `Second supervisor ${transport}`, role: 'supervisor' });
+    expect(await codeOf(sup.setPassword(peer.id, 'a fresh password'))).toBe('FORBIDDEN');
     expect(await raw('a')('setPassword', [fx.users.a.id, 'short'])).toMatchObject({ ok: false, error: { code: 'BAD_ARGUMENTS' } });
 
     const s = await api('c').signIn('Esi', PASSWORD);

@@ -14,50 +14,7 @@ import type { EditPolygon, XY } from '../../src/common/editing/geom';
 import { laea } from '../../src/common/quality/project';
 import { hasChromium, launchBrowser, watchErrors } from './helpers/browser';
 import { demoCampaign, removeDemos, startServe, type RunningServe } from './helpers/server';
-
-function areaM2(polys: EditPolygon[]): number {
-  let s = 0;
-  for (const p of polys) {
-    const [x0, y0] = p.coordinates[0]![0]!;
-    const pr = laea(x0, y0);
-    p.coordinates.forEach((ring, k) => {
-      const q = ring.map(([x, y]) => pr.forward(x, y));
-      let a = 0;
-      for (let i = 0, j = q.length - 1; i < q.length; j = i++) a += (q[j]![0] - q[i]![0]) * (q[j]![1] + q[i]![1]);
-      s += (k === 0 ? 1 : -1) * Math.abs(a / 2);
-    });
-  }
-  return s;
-}
-
-function inside(p: XY, ring: XY[]): boolean {
-  let c = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i]!;
-    const [xj, yj] = ring[j]!;
-    if (yi > p[1] !== yj > p[1] && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) c = !c;
-  }
-  return c;
-}
-
-/** A point well inside the polygon: the grid point farthest from the outline (coarse). */
-function interior(g: EditPolygon): XY {
-  const r = g.coordinates[0]!;
-  const xs = r.map((p) => p[0]);
-  const ys = r.map((p) => p[1]);
-  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-  let best: XY = [(x0 + x1) / 2, (y0 + y1) / 2];
-  let bd = -1;
-  for (let i = 1; i < 20; i++)
-    for (let j = 1; j < 20; j++) {
-      const p: XY = [x0 + ((x1 - x0) * i) / 20, y0 + ((y1 - y0) * j) / 20];
-      if (!inside(p, r)) continue;
-      let d = Infinity;
-      for (const q of r) d = Math.min(d, Math.hypot(q[0] - p[0], q[1] - p[1]));
-      if (d > bd) [bd, best] = [d, p];
-    }
-  return best;
-}
+import { areaM2, inside, interior } from './helpers/suggest-geo';
 
 describe.skipIf(!hasChromium)('suggest mode (headless Chromium + fieldmark serve)', () => {
   let serve: RunningServe;

@@ -100,6 +100,8 @@ export interface CampaignInfo {
   oneCampaignPerDatabase: true;
   sites: { 1: number; 2: number; 4: number };
   qualificationSites: number;
+  /** the qualification set's site ids, in the order they are served */
+  qualificationSet: string[];
 }
 
 export interface NewCampaign {
@@ -271,7 +273,7 @@ export interface CampaignApi {
   whoAmI(): Promise<WhoAmI>;
   /** Staff: an account with a static token (a supervisor may add labellers only). */
   addUser(user: NewUser): Promise<NewUserResult>;
-  /** A user's password (admin: anyone's; anyone: their own). */
+  /** A user's password (admin: anyone's; a supervisor: labellers'; anyone: their own). */
   setPassword(userId: string, password: string): Promise<{ userId: string }>;
   /** Staff: pass or fail a labeller's qualification by hand, or go back to the computed state. */
   setQualification(labellerId: string, state: 'passed' | 'failed' | 'computed'): Promise<QualificationStatus>;

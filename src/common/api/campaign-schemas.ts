@@ -78,7 +78,7 @@ export const CAMPAIGN_METHODS = {
     roles: STAFF,
     summary: 'Creates an account with a static token (shown once); a supervisor may add labellers only.',
   },
-  setPassword: { args: z.tuple([id, password]), roles: ALL, summary: "Sets a password (admin: anyone's; others: their own)." },
+  setPassword: { args: z.tuple([id, password]), roles: ALL, summary: "Sets a password (admin: anyone's; a supervisor: labellers'; others: their own)." },
   setQualification: {
     args: z.tuple([id, z.enum(['passed', 'failed', 'computed'])]),
     roles: STAFF,

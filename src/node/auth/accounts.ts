@@ -66,7 +66,13 @@ export async function addUser(db: Db, caller: Caller, u: NewUser): Promise<NewUs
 }
 
 export async function setPassword(db: Db, caller: Caller, userId: string, password: string): Promise<{ userId: string }> {
-  if (caller.role !== 'admin' && caller.userId !== userId) throw new ApiError('FORBIDDEN', 'setPassword: you may set only your own password');
+  if (caller.role !== 'admin' && caller.userId !== userId) {
+    // a supervisor manages labellers (they may add them, with passwords): a labeller's password too
+    const target = db.prepare('SELECT role FROM labellers WHERE id = ?').pluck().get(userId) as Role | undefined;
+    if (!(caller.role === 'supervisor' && target === 'labeller')) {
+      throw new ApiError('FORBIDDEN', caller.role === 'supervisor' ? "setPassword: a supervisor sets only labellers' passwords and their own" : 'setPassword: you may set only your own password');
+    }
+  }
   const hash = await hashPassword(password);
   const r = db.prepare('UPDATE labellers SET password_hash = ? WHERE id = ?').run(hash, userId);
   if (r.changes === 0) throw new ApiError('NOT_FOUND', `no user ${userId}`);

@@ -4,20 +4,20 @@
  * reference, consensus or catalog (with .csv); `format` geojson or gpkg. Query filters: status
  * (e.g. status=approved: exactly the approved work), class, labeller, site.
  */
-import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
-import type { ServerResponse } from 'node:http';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { AssignmentStatus, Caller, SiteClass } from '../../common/api/contract';
 import { ApiError } from '../../common/api/errors';
 import { writeCatalogCsv } from '../store/catalog-csv';
 import type { Db } from '../store/database';
 import { EXPORT_LAYERS, type ExportFilter, type ExportWhat } from '../store/export-fields';
 import { exportLayers } from '../store/export-labels';
+import { fileAnswer, type TransferAnswer } from '../server/file-answer';
 
 export interface ExportHost {
-  send(caller: Caller, url: URL, res: ServerResponse): Promise<void>;
+  /** The export file for `GET <url>` (host-neutral: src/node/server/file-answer.ts); dispose it once sent. */
+  open(caller: Caller, url: URL): Promise<TransferAnswer>;
 }
 
 const STATUSES: AssignmentStatus[] = ['assigned', 'submitted', 'approved', 'rejected', 'untrusted', 'returned', 'abandoned'];
@@ -46,7 +46,7 @@ function filterOf(q: URLSearchParams): ExportFilter {
 
 export function exportHost(s: { db: Db }): ExportHost {
   return {
-    async send(caller, url, res) {
+    async open(caller, url) {
       if (caller.role !== 'admin' && caller.role !== 'supervisor') throw new ApiError('FORBIDDEN', 'exports are for supervisors');
       const m = /^\/export\/(labels|reference|consensus|catalog)\.(geojson|gpkg|csv)$/.exec(url.pathname);
       if (!m) throw new ApiError('NOT_FOUND', `no export ${url.pathname.slice(0, 80)} (try /export/labels.gpkg?status=approved)`);
@@ -54,6 +54,7 @@ export function exportHost(s: { db: Db }): ExportHost {
       if ((what === 'catalog') !== (format === 'csv')) throw new ApiError('BAD_ARGUMENTS', 'export: the catalog is CSV, the layers GeoJSON or GeoPackage');
       const filter = filterOf(url.searchParams);
       const dir = mkdtempSync(join(tmpdir(), 'fm-export-'));
+      const dispose = () => rmSync(dir, { recursive: true, force: true });
       try {
         const out = join(dir, `${what}.${format}`);
         if (format === 'csv') writeCatalogCsv(s.db, out, filter);
@@ -62,16 +63,10 @@ export function exportHost(s: { db: Db }): ExportHost {
           await exportLayers(s.db, { format, what: [what as ExportWhat], out, filter });
         }
         const type = format === 'gpkg' ? 'application/geopackage+sqlite3' : format === 'csv' ? 'text/csv; charset=utf-8' : 'application/geo+json';
-        res.writeHead(200, {
-          'Content-Type': type,
-          'Content-Length': statSync(out).size,
-          'Content-Disposition': `attachment; filename="${what}${filter.status ? `-${filter.status}` : ''}.${format}"`,
-          'Cache-Control': 'no-store',
-          'X-Content-Type-Options': 'nosniff',
-        });
-        await pipeline(createReadStream(out), res);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
+        return fileAnswer(out, statSync(out).size, { 'Content-Type': type, 'Content-Disposition': `attachment; filename="${what}${filter.status ? `-${filter.status}` : ''}.${format}"` }, dispose);
+      } catch (e) {
+        dispose();
+        throw e;
       }
     },
   };

@@ -4,14 +4,15 @@
  * Settings are stored as JSON in `campaigns.settings`; keys an older database lacks get defaults.
  */
 import type { CampaignInfo, CampaignSettingsDto, NewCampaign } from '../../common/api/contract';
+import { CAMPAIGN_DEFAULTS } from '../../common/api/campaign-defaults';
 import { ApiError } from '../../common/api/errors';
 import { DEFAULT_SETTINGS, currentCampaign, insertCampaign } from '../store/campaign.repo';
 import type { Db } from '../store/database';
 
 export const RULE_DEFAULTS = {
-  qualificationPassScore: 0.4,
-  taskTimeoutHours: 24,
-  offlineTimeoutHours: 24 * 14,
+  qualificationPassScore: CAMPAIGN_DEFAULTS.qualificationPassScore,
+  taskTimeoutHours: CAMPAIGN_DEFAULTS.taskTimeoutHours,
+  offlineTimeoutHours: CAMPAIGN_DEFAULTS.offlineTimeoutHours,
 };
 
 export type CampaignRules = CampaignSettingsDto & { campaignId: string };
@@ -46,7 +47,10 @@ export function campaignInfo(db: Db): CampaignInfo {
   if (!c) throw new ApiError('NOT_FOUND', 'this database holds no campaign yet (create one with `fieldmark campaign create`, or run `fieldmark demo`)');
   const createdAt = db.prepare('SELECT created_at FROM campaigns WHERE id = ?').pluck().get(c.id) as string;
   const by = new Map((db.prepare('SELECT cls, count(*) AS n FROM sites WHERE campaign_id = ? GROUP BY cls').all(c.id) as { cls: number; n: number }[]).map((r) => [r.cls, r.n]));
-  const qualificationSites = db.prepare('SELECT count(*) FROM qualification_sites q JOIN sites s ON s.id = q.site_id WHERE s.campaign_id = ?').pluck().get(c.id) as number;
+  const qualificationSet = db
+    .prepare('SELECT q.site_id FROM qualification_sites q JOIN sites s ON s.id = q.site_id WHERE s.campaign_id = ? ORDER BY q.position, q.site_id')
+    .pluck()
+    .all(c.id) as string[];
   return {
     id: c.id,
     name: c.name,
@@ -54,7 +58,8 @@ export function campaignInfo(db: Db): CampaignInfo {
     settings: withDefaults(c.settings as Partial<CampaignSettingsDto>),
     oneCampaignPerDatabase: true,
     sites: { 1: by.get(1) ?? 0, 2: by.get(2) ?? 0, 4: by.get(4) ?? 0 },
-    qualificationSites,
+    qualificationSites: qualificationSet.length,
+    qualificationSet,
   };
 }
 

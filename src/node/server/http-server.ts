@@ -1,7 +1,8 @@
 /**
  * `fieldmark serve`: the renderer, the API (`POST /api/<method>`, `GET /api/methods`,
  * `GET /api/events` as server-sent events), imagery tiles and (staff only) consensus risk tiles over HTTP,
- * offline packages (`POST /offline/take|return`, src/node/offline) and staff exports (`GET /export/...`).
+ * offline packages (`POST /offline/take|return`, src/node/offline), staff exports (`GET /export/...`) and
+ * staff uploads (`POST /import/labels|sites|scene`): the file routes of transfer-routes.ts.
  * Local mode (127.0.0.1, no --host): the desktop user is admin, no token, and only requests whose
  * Host header names the loopback are answered (no DNS rebinding). Network mode (--host): every
  * route except the static UI and `signIn` needs a token (`Authorization: Bearer`, or `?token=` for
@@ -19,7 +20,7 @@ import { emptyPng } from '../imagery/png';
 import type { ServiceHost } from '../service/host';
 import { defaultRendererDir, serveStatic } from './static-files';
 import { anonymousCaller } from '../auth/public-caller';
-import { handleOfflineRoute } from '../offline/http-offline';
+import { serveTransfer } from './transfer-routes';
 
 export interface ServerOptions {
   service: ServiceHost;
@@ -32,6 +33,8 @@ export interface ServerOptions {
   rendererDir?: string;
   /** Largest accepted API request body (bytes). */
   maxBodyBytes?: number;
+  /** Largest accepted import upload (bytes; default 2 GiB). */
+  maxUploadBytes?: number;
   log?: (line: string) => void;
 }
 
@@ -101,6 +104,7 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
   const rendererDir = opts.rendererDir ?? defaultRendererDir();
   const maxBody = opts.maxBodyBytes ?? 8 * 1024 * 1024;
   const log = opts.log ?? (() => {});
+  const uploadOpts = opts.maxUploadBytes !== undefined ? { maxUploadBytes: opts.maxUploadBytes } : {};
 
   const callerOf = (req: IncomingMessage, url: URL): Caller => {
     if (!requireToken) return service.localCaller;
@@ -244,12 +248,8 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
           await handleTile(req, res, url);
         } else if (p.startsWith('/risk/')) {
           await handleRiskTile(req, res, url);
-        } else if (p.startsWith('/offline/')) {
-          await handleOfflineRoute(service.offline, callerOf(req, url), req, res, url);
-        } else if (p.startsWith('/export/') && req.method === 'GET') {
-          const caller = callerOf(req, url);
-          if (!service.exports) throw new ApiError('NOT_FOUND', 'this server has no exports');
-          await service.exports.send(caller, url, res);
+        } else if (await serveTransfer(service, req, res, url, () => callerOf(req, url), uploadOpts)) {
+          // /import/..., /offline/..., /export/... (src/node/server/transfer-routes.ts)
         } else if (req.method === 'GET' || req.method === 'HEAD') {
           if (!serveStatic(rendererDir, p, res)) throw new ApiError('NOT_FOUND', `no such page: ${p.slice(0, 80)}`);
         } else {

@@ -39,6 +39,7 @@ import { callerForToken } from '../auth/accounts';
 import { packageCaller } from '../offline/package-db';
 import { offlineHost } from '../offline/offline-service';
 import { exportHost } from '../campaign/http-export';
+import { importHost } from '../campaign/http-import';
 import { closeSuggestRuntime, suggestApi } from '../suggest/suggest-api';
 
 export const LOCAL_ADMIN: Caller = { userId: null, role: 'admin' };
@@ -53,6 +54,8 @@ export class FieldmarkService implements ServiceHost {
   readonly offline = offlineHost(this);
   /** Staff exports over HTTP (src/node/campaign/http-export.ts). */
   readonly exports = exportHost(this);
+  /** Staff uploads: labels, sites, scenes (src/node/campaign/http-import.ts). */
+  readonly imports = importHost(this);
   /** Q-rate draws of the scheduler (tests may fix them). */
   random: () => number = Math.random;
 
@@ -82,7 +85,7 @@ export class FieldmarkService implements ServiceHost {
       getConsensus: async (siteId: string, method?: ConsensusMethod) => apiGetConsensus(this.db, siteId, method),
       getMyFeedback: async (assignmentId: number) => apiGetMyFeedback(this.db, caller, assignmentId),
       addLabel: async (assignmentId: number, label: NewLabel) => this.addLabel(caller, assignmentId, label),
-      importLabels: async (path: string, opts?: ImportLabelsOptions) => this.importLabels(path, opts),
+      importLabels: async (path: string, opts?: ImportLabelsOptions) => this.importLabels(path, opts, caller),
       ...taskApi(this.db, this.events, caller),
       ...suggestApi(this.db, caller),
     });
@@ -221,8 +224,8 @@ export class FieldmarkService implements ServiceHost {
   }
 
   /** Reads a file on this machine (path checked by labelFilePathSchema) and imports it in one transaction. */
-  async importLabels(path: string, opts: ImportLabelsOptions = {}): Promise<ImportLabelsReport> {
-    const r = await importLabelFile(this.db, path, opts);
+  async importLabels(path: string, opts: ImportLabelsOptions = {}, caller?: Caller): Promise<ImportLabelsReport> {
+    const r = await importLabelFile(this.db, path, opts, { who: caller?.userId ?? null });
     this.events.emit({ type: 'changed', entity: 'labels' });
     if (r.assignmentsCreated) this.events.emit({ type: 'changed', entity: 'assignments' });
     return r;

@@ -6,6 +6,7 @@ import type { Caller, FieldmarkApi } from '../../common/api/contract';
 import type { EventHub } from '../../common/api/events';
 import type { OfflineHost } from '../offline/offline-host';
 import type { ExportHost } from '../campaign/http-export';
+import type { ImportHost } from '../campaign/http-import';
 import type { RiskTileRequest, TileRequest } from '../../common/api/tiles';
 
 export interface ServiceHost {
@@ -30,5 +31,7 @@ export interface ServiceHost {
   readonly offline?: OfflineHost;
   /** Staff exports as files (`/export/<what>.<format>`); hosts without it answer 404. */
   readonly exports?: ExportHost;
+  /** Staff uploads (`POST /import/labels|sites|scene`); hosts without it answer 404. */
+  readonly imports?: ImportHost;
   close(): void;
 }

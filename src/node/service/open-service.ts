@@ -13,7 +13,7 @@ export interface OpenServiceOptions {
 
 export async function openService(opts: OpenServiceOptions): Promise<FieldmarkService> {
   if (!opts.create && !existsSync(opts.dbPath)) {
-    throw new ApiError('NOT_FOUND', `${opts.dbPath}: no such database (run \`fieldmark demo --out DIR\` to make one)`);
+    throw new ApiError('NOT_FOUND', `${opts.dbPath}: no such database (\`fieldmark demo --out DIR\` makes a demo one, \`serve --create\` an empty one)`);
   }
   const db = openDatabase(opts.dbPath, { create: opts.create ?? false });
   preparePackage(db); // an offline package: its imagery unpacked beside it (src/node/offline)

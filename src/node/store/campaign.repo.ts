@@ -1,6 +1,7 @@
 /** Campaigns and labellers (people and, in the demo, simulated labellers). */
 import { createHash } from 'node:crypto';
 import type { CampaignSettingsDto } from '../../common/api/campaign-contract';
+import { CAMPAIGN_DEFAULTS } from '../../common/api/campaign-defaults';
 import type { CampaignSummary, LabellerSummary, Role } from '../../common/api/contract';
 import type { Db } from './database';
 
@@ -11,18 +12,13 @@ export type CampaignSettings = Pick<
 >;
 
 export const DEFAULT_SETTINGS: CampaignSettings = {
-  categories: [
-    { id: 'annualcropland', group: 'field' },
-    { id: 'fallow', group: 'field' },
-    { id: 'noncropland', group: 'no_field' },
-    { id: 'unsure', group: 'no_field' },
-  ],
-  weights: { area: 0.55, fragmentation: 0.225, edge: 0.1, categorical: 0.125 },
-  qRate: 0.1,
-  trustThreshold: 0.45,
-  rejectBelow: 0.4,
-  minFieldAreaM2: 400,
-  labellersPerClass4: 3,
+  categories: CAMPAIGN_DEFAULTS.categories.map((c) => ({ ...c })),
+  weights: { ...CAMPAIGN_DEFAULTS.weights },
+  qRate: CAMPAIGN_DEFAULTS.qRate,
+  trustThreshold: CAMPAIGN_DEFAULTS.trustThreshold,
+  rejectBelow: CAMPAIGN_DEFAULTS.rejectBelow,
+  minFieldAreaM2: CAMPAIGN_DEFAULTS.minFieldAreaM2,
+  labellersPerClass4: CAMPAIGN_DEFAULTS.labellersPerClass4,
 };
 
 export function insertCampaign(db: Db, c: { id: string; name: string; settings: CampaignSettings; createdAt?: string }): void {

@@ -16,7 +16,11 @@
  *   `field`-group category). Unknown categories are skipped with a reason.
  * - A missing (site, labeller) assignment is created with status 'submitted'.
  * - Nothing importable, or (with `strict`) anything skipped: refused, the database untouched.
+ * - The edit log gets one row per import in the same transaction (assignment NULL: it is no
+ *   task's history): who, when, and `{type: 'import.labels', file, target, imported, skipped,
+ *   repaired, sites, assignmentsCreated, labellersCreated}`.
  */
+import { basename } from 'node:path';
 import { ApiError } from '../../common/api/errors';
 import { idSchema } from '../../common/api/schemas';
 import type { ImportLabelsOptions, ImportLabelsReport, SiteClass } from '../../common/api/contract';
@@ -31,6 +35,11 @@ import { SiteLookup } from './site-lookup';
 
 export type ImportOptions = ImportLabelsOptions;
 export type ImportReport = ImportLabelsReport;
+
+/** Who imports (the edit log's labeller_id: null for the CLI and the local desktop user). */
+export interface ImportContext {
+  who?: string | null;
+}
 
 /** A feature that cannot be imported: listed in `skipped`, the rest goes on. */
 class Skip extends Error {}
@@ -51,10 +60,10 @@ export function checkImportOptions(o: ImportOptions): void {
 }
 
 /** Reads `file` and imports it into `db` (see the module comment). */
-export async function importLabelFile(db: Db, file: string, opts: ImportOptions = {}): Promise<ImportReport> {
+export async function importLabelFile(db: Db, file: string, opts: ImportOptions = {}, ctx: ImportContext = {}): Promise<ImportReport> {
   checkImportOptions(opts);
   const read = await readLabels(file, opts.layer !== undefined ? { layer: opts.layer } : {});
-  return importFeatures(db, read, file, opts);
+  return importFeatures(db, read, file, opts, ctx);
 }
 
 interface SiteRow {
@@ -68,7 +77,7 @@ interface SiteRow {
 }
 
 /** The database part of the import: one transaction, all or nothing. */
-export function importFeatures(db: Db, read: ReadResult, file: string, opts: ImportOptions = {}): ImportReport {
+export function importFeatures(db: Db, read: ReadResult, file: string, opts: ImportOptions = {}, ctx: ImportContext = {}): ImportReport {
   checkImportOptions(opts);
   const campaign = currentCampaign(db);
   if (!campaign) throw new ApiError('NOT_FOUND', 'import: this database holds no campaign yet');
@@ -190,6 +199,19 @@ export function importFeatures(db: Db, read: ReadResult, file: string, opts: Imp
     if (opts.strict && first) {
       throw new ApiError('BAD_INPUT', oneLine(`${file}: feature ${first.feature}: ${first.reason}${more}; nothing imported (--strict)`));
     }
+    const entry = {
+      type: 'import.labels',
+      file: basename(file),
+      target: report.target,
+      format: report.format,
+      imported: report.imported,
+      skipped: report.skipped.length,
+      repaired: report.repaired.length,
+      sites: report.sites,
+      assignmentsCreated: report.assignmentsCreated,
+      labellersCreated: report.labellersCreated,
+    };
+    db.prepare('INSERT INTO edit_log (assignment_id, labeller_id, at, command, suggestion_id) VALUES (NULL, ?, ?, ?, NULL)').run(ctx.who ?? null, now, JSON.stringify(entry));
   }).immediate();
   return report;
 }

@@ -1,16 +1,17 @@
 /**
- * SuggestClient: the suggestion host behind a worker_threads worker (dist/suggest-worker.js,
- * found beside the running bundle), so model runs never block the server / CLI thread. From
- * TypeScript sources (vitest) there is no bundled worker: the host runs in-thread. A worker that
- * cannot start or dies hands its calls to an in-thread host.
+ * SuggestClient: the suggestion host behind a transport (transport.ts): the one a host
+ * application chose (`setSuggestTransport`: Electron's utilityProcess), else a worker_threads
+ * worker (dist/suggest-worker.js, found beside the running bundle), so model runs never block the
+ * server / CLI thread. From TypeScript sources (vitest) there is no bundled worker: the host runs
+ * in-thread. A transport that cannot start or dies hands its calls to an in-thread host.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { ApiError, ERROR_CODES, type ErrorCode } from '../../common/api/errors';
 import type { HostCall, HostInfo, HostMethod, HostOptions, HostReply, ProposeRequest, ProposeResponse, SuggestRequest, SuggestResponse, WindowTiming } from './protocol';
 import { SuggestHost } from './suggest-host';
 import type { EngineInfo } from './engine';
+import { chosenSuggestTransport, workerThreadTransport, type HostTransport } from './transport';
 
 export function findSuggestWorker(): string | null {
   const here = import.meta.url;
@@ -29,28 +30,35 @@ interface Pending {
 }
 
 export interface ClientOptions extends HostOptions {
-  /** 'auto' (default): the bundled worker when there is one; 'never': in-thread; or a worker file */
+  /** 'auto' (default): the chosen transport, else the bundled worker when there is one; 'never': in-thread; or a worker file */
   worker?: 'auto' | 'never' | string;
 }
 
 export class SuggestClient {
-  private worker: Worker | null = null;
+  private worker: HostTransport | null = null;
   private host: SuggestHost | null = null;
   private readonly pending = new Map<number, Pending>();
   private seq = 0;
   private closed = false;
-  mode: 'worker' | 'in-thread';
+  /** 'worker', 'utility-process' (the transport's kind) or 'in-thread' */
+  mode: string;
 
   constructor(private readonly opts: ClientOptions = {}) {
-    const file = opts.worker === 'never' ? null : opts.worker && opts.worker !== 'auto' ? opts.worker : findSuggestWorker();
     const { worker: _w, ...hostOptions } = opts;
-    if (file) {
-      this.worker = new Worker(file, { workerData: { options: hostOptions } });
-      this.worker.unref();
-      this.worker.on('message', (r: HostReply) => this.onReply(r));
-      this.worker.on('error', (e) => this.onDeath(e));
-      this.worker.on('exit', (code) => this.onDeath(new Error(`suggestion worker exited with code ${code}`)));
-      this.mode = 'worker';
+    const auto = !opts.worker || opts.worker === 'auto';
+    const factory = auto ? chosenSuggestTransport() : null;
+    const file = opts.worker === 'never' || factory ? null : auto ? findSuggestWorker() : opts.worker!;
+    let t: HostTransport | null = null;
+    try {
+      t = factory ? factory(hostOptions) : file ? workerThreadTransport(file, hostOptions) : null;
+    } catch {
+      t = null; // could not start: in-thread
+    }
+    if (t) {
+      this.worker = t;
+      t.onReply((r) => this.onReply(r));
+      t.onExit((e) => this.onDeath(e));
+      this.mode = t.kind;
     } else {
       this.host = new SuggestHost(hostOptions);
       this.mode = 'in-thread';
@@ -73,7 +81,6 @@ export class SuggestClient {
     if (!this.worker) return;
     const w = this.worker;
     this.worker = null;
-    w.removeAllListeners();
     void w.terminate().catch(() => undefined);
     if (this.closed) return;
     const { worker: _w, ...hostOptions } = this.opts;
@@ -95,7 +102,7 @@ export class SuggestClient {
     return new Promise<T>((resolve, reject) => {
       this.pending.set(call.id, { call, resolve: resolve as (v: unknown) => void, reject });
       this.worker!.ref();
-      this.worker!.postMessage(call);
+      this.worker!.post(call);
     }).finally(() => {
       if (this.pending.size === 0) this.worker?.unref();
     });
@@ -126,10 +133,7 @@ export class SuggestClient {
     this.closed = true;
     const w = this.worker;
     this.worker = null;
-    if (w) {
-      w.removeAllListeners();
-      await w.terminate().catch(() => undefined);
-    }
+    if (w) await w.terminate().catch(() => undefined);
     for (const p of this.pending.values()) p.reject(new ApiError('UNAVAILABLE', 'the suggestion engine was closed'));
     this.pending.clear();
     await this.host?.close();

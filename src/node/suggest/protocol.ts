@@ -111,11 +111,19 @@ export interface WindowTiming {
   processMs: number;
 }
 
-/** Messages between the client and the worker. */
+/**
+ * Messages between the client and its host (a worker_threads worker or an Electron utilityProcess,
+ * transport.ts): first a HostInit with the host's options, then HostCalls, each answered by one
+ * HostReply with the same id.
+ */
 export type HostMethod = 'info' | 'load' | 'suggest' | 'propose' | 'timeWindow' | 'reset';
 export interface HostCall {
   id: number;
   method: HostMethod;
   args: unknown[];
 }
+export interface HostInit {
+  init: HostOptions;
+}
+export type HostMessage = HostInit | HostCall;
 export type HostReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { code: string; message: string } };

@@ -9,12 +9,12 @@ import type { ProposeViewOptions, SuggestApi, SuggestPrompt, SuggestionInfo, Vie
 import { ApiError } from '../../common/api/errors';
 import type { AreaGeometry, BBox } from '../../common/geo/geojson';
 import { filterProposals } from '../../common/suggest/proposals';
-import { suggestionTelemetry, type TelemetryLog } from '../../common/suggest/telemetry';
 import { currentCampaign } from '../store/campaign.repo';
 import type { Db } from '../store/database';
 import { sceneById, type SceneRecord } from '../store/site.repo';
 import { SuggestClient } from './client';
 import { providerOrder } from './providers';
+import { campaignSuggestionTelemetry } from './telemetry-db';
 
 export class SuggestRuntime {
   private client: SuggestClient | null = null;
@@ -134,25 +134,7 @@ export function suggestApi(db: Db, caller: Caller): SuggestApi {
         forceCpu: providerOrder().length === 1,
       };
     },
-    suggestionTelemetry: async () => {
-      const rows = db
-        .prepare(
-          `SELECT a.id AS assignmentId, a.labeller_id AS labellerId, e.command FROM edit_log e JOIN assignments a ON a.id = e.assignment_id
-           WHERE a.id IN (SELECT DISTINCT assignment_id FROM edit_log WHERE suggestion_id IS NOT NULL) ORDER BY a.id, e.id`,
-        )
-        .all() as { assignmentId: number; labellerId: string; command: string }[];
-      const logs = new Map<number, TelemetryLog>();
-      for (const r of rows) {
-        let l = logs.get(r.assignmentId);
-        if (!l) logs.set(r.assignmentId, (l = { assignmentId: r.assignmentId, labellerId: r.labellerId, entries: [] }));
-        try {
-          l.entries.push(JSON.parse(r.command));
-        } catch {
-          l.entries.push({ type: 'unreadable' });
-        }
-      }
-      return suggestionTelemetry([...logs.values()]);
-    },
+    suggestionTelemetry: async () => campaignSuggestionTelemetry(db),
     retrainSuggestionModel: async (opts = {}) => {
       const { retrainFromCampaign } = await import('./retrain');
       const r = await retrainFromCampaign({ dbPath: resolve(db.name), baseModel: opts.model });

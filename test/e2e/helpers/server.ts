@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const CLI = join(ROOT, 'bin', 'fieldmark.js');
+export const CLI = join(ROOT, 'bin', 'fieldmark.js');
 const run = promisify(execFile);
 
 export interface Demo {

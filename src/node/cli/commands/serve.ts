@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ApiError } from '../../../common/api/errors';
 import { startServer } from '../../server/http-server';
@@ -9,11 +10,12 @@ import type { CliCommand } from '../command';
 export const serveCommand: CliCommand = {
   name: 'serve',
   summary: 'Serve the app (UI, API, tiles) to a browser; 127.0.0.1 only unless --host is given.',
-  usage: '--db FILE [--host 127.0.0.1] [--port N]',
+  usage: '--db FILE [--create] [--host 127.0.0.1] [--port N]',
   options: {
     db: { type: 'string', description: 'the campaign database (made by `fieldmark demo` or the app)' },
     host: { type: 'string', description: 'interface to bind; anything given here requires tokens (default 127.0.0.1, local admin)' },
     port: { type: 'string', description: 'port (default 0: any free port)' },
+    create: { type: 'boolean', description: 'make an empty database when the file does not exist (then set the campaign up in the app)' },
   },
   async run(opts, _pos, ctx) {
     const db = resolve(ctx.cwd, requireString(opts, 'db', 'serve'));
@@ -21,7 +23,9 @@ export const serveCommand: CliCommand = {
     const hostGiven = typeof opts.host === 'string';
     const host = hostGiven ? (opts.host as string) : '127.0.0.1';
     if (hostGiven && !/^[A-Za-z0-9.:[\]-]+$/.test(host)) throw new ApiError('BAD_ARGUMENTS', `serve: --host "${host}" is not an address`);
-    const service = await openService({ dbPath: db });
+    const created = opts.create === true && !existsSync(db);
+    const service = await openService({ dbPath: db, create: opts.create === true });
+    if (created) process.stderr.write(`fieldmark: created the empty database ${db}: open the app and set the campaign up (Campaign button)\n`);
     const adminToken = hostGiven ? randomBytes(24).toString('base64url') : undefined;
     let running;
     try {

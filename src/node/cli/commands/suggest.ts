@@ -3,7 +3,8 @@
  * (CLI.md): the field polygon at a click, `{polygon, score, model, executionProvider, ms}`.
  * Also: `--view minx,miny,maxx,maxy` for whole-view proposals, `--info` for the models and the
  * execution providers, `--retrain --db FILE` to retrain the boundary model on a campaign's
- * accepted labels (adopted only when it beats the current one on held-out campaign labels).
+ * accepted labels (adopted only when it beats the current one on held-out campaign labels),
+ * `--telemetry --db FILE` for how its labellers decided on suggestions (suggest-telemetry.ts).
  */
 import { dirname, join, resolve } from 'node:path';
 import { ApiError } from '../../../common/api/errors';
@@ -11,6 +12,7 @@ import { isUrl } from '../../imagery/source';
 import { SuggestClient } from '../../suggest/client';
 import type { HostOptions } from '../../suggest/protocol';
 import type { CliCommand } from '../command';
+import { suggestTelemetry } from './suggest-telemetry';
 
 function numbers(name: string, raw: unknown, n: number): number[] {
   const parts = typeof raw === 'string' ? raw.split(',').map((p) => p.trim()) : [];
@@ -36,7 +38,7 @@ function checkBox(name: string, b: number[]): [number, number, number, number] {
 export const suggestCommand: CliCommand = {
   name: 'suggest',
   summary: 'proposes the field polygon at a click (or in a box), or every field in a view, with the boundary model or a SAM pair',
-  usage: '--image FILE|URL --lon X --lat Y [--box minx,miny,maxx,maxy] [--negative lon,lat ...] [--model ID] | --image FILE --view minx,miny,maxx,maxy | --info | --retrain --db FILE',
+  usage: '--image FILE|URL --lon X --lat Y [--box minx,miny,maxx,maxy] [--negative lon,lat ...] [--model ID] | --image FILE --view minx,miny,maxx,maxy | --info | --retrain --db FILE | --telemetry --db FILE',
   options: {
     image: { type: 'string', description: 'a 4-band (blue, green, red, nir) GeoTIFF / COG path or http(s) URL' },
     mask: { type: 'string', description: "the image's UDM2 (or legacy UDM) cloud mask" },
@@ -53,7 +55,8 @@ export const suggestCommand: CliCommand = {
     providers: { type: 'string', description: 'execution providers to try in order, e.g. webgpu,cpu' },
     info: { type: 'boolean', description: 'list the models and which execution provider each uses' },
     retrain: { type: 'boolean', description: "retrain the boundary model on the campaign's accepted labels (with --db)" },
-    db: { type: 'string', description: 'the campaign database (retraining; its models/ folder is searched)' },
+    telemetry: { type: 'boolean', description: 'accepted as is / after edits / rejected and time to decision, per labeller and per model (with --db)' },
+    db: { type: 'string', description: 'the campaign database (retraining, telemetry; its models/ folder is searched)' },
   },
   async run(opts, _positionals, ctx) {
     const dbPath = typeof opts['db'] === 'string' ? resolve(ctx.cwd, opts['db']) : null;
@@ -63,6 +66,10 @@ export const suggestCommand: CliCommand = {
       ...(opts['cpu'] === true ? { forceCpu: true } : {}),
       ...(typeof opts['providers'] === 'string' ? { providers: opts['providers'].split(',').map((s) => s.trim()).filter(Boolean) } : {}),
     };
+    if (opts['telemetry'] === true) {
+      if (!dbPath) throw new ApiError('BAD_ARGUMENTS', 'suggest: --telemetry needs --db FILE');
+      return suggestTelemetry(dbPath);
+    }
     if (opts['retrain'] === true) {
       if (!dbPath) throw new ApiError('BAD_ARGUMENTS', 'suggest: --retrain needs --db FILE');
       const { retrainFromCampaign } = await import('../../suggest/retrain');

@@ -29,7 +29,7 @@ function checkPassword(p: string): string {
 export const userCommand: CliCommand = {
   name: 'user',
   summary: 'Accounts: `user add` (an account and its sign-in token), `user passwd` (a password, from stdin).',
-  usage: 'add --db FILE --name N --role labeller|supervisor|admin [--id ID] [--password-stdin] | passwd --db FILE --id ID',
+  usage: 'add --db FILE [--create] --name N --role labeller|supervisor|admin [--id ID] [--password-stdin] | passwd --db FILE --id ID',
   allowPositionals: true,
   options: {
     db: { type: 'string', description: 'the campaign database' },
@@ -37,12 +37,14 @@ export const userCommand: CliCommand = {
     role: { type: 'string', description: 'labeller, supervisor or admin' },
     id: { type: 'string', description: 'the account id (default: made from the name)' },
     'password-stdin': { type: 'boolean', description: 'also set a password, read from stdin' },
+    create: { type: 'boolean', description: 'user add: make the database file when it does not exist (a new campaign set up in the app)' },
   },
   async run(opts, pos, ctx) {
     const sub = pos[0];
     if ((sub !== 'add' && sub !== 'passwd') || pos.length > 1) throw new ApiError('BAD_ARGUMENTS', 'user: give `add` or `passwd`');
     const path = resolve(ctx.cwd, requireString(opts, 'db', 'user'));
-    if (!existsSync(path)) throw new ApiError('NOT_FOUND', `${path}: no such database`);
+    const create = sub === 'add' && opts.create === true;
+    if (!existsSync(path) && !create) throw new ApiError('NOT_FOUND', `${path}: no such database (\`user add --create\` makes one)`);
     const id = typeof opts.id === 'string' ? opts.id : undefined;
     if (id !== undefined && !/^[A-Za-z0-9_.:-]{1,128}$/.test(id)) throw new ApiError('BAD_ARGUMENTS', `user: --id "${id.slice(0, 40)}" may contain only letters, digits and _ . : -`);
     if (sub === 'passwd') {
@@ -62,7 +64,7 @@ export const userCommand: CliCommand = {
     const parsed = CAMPAIGN_METHODS.addUser.args.safeParse([{ name, role }]);
     if (!parsed.success) throw new ApiError('BAD_ARGUMENTS', `user add: --name ${parsed.error.issues[0]?.message ?? 'is not valid'}`);
     const password = opts['password-stdin'] === true ? checkPassword(await readStdin()) : undefined;
-    const db = openDatabase(path, { create: false });
+    const db = openDatabase(path, { create });
     try {
       const u = await createAccount(db, { name, role: role as Role, ...(id ? { id } : {}), ...(password ? { password } : {}) });
       return { value: { id: u.id, token: u.token, name: u.name, role: u.role }, text: `created ${u.role} ${u.id} (${u.name}); sign-in token (shown once):\n${u.token}` };

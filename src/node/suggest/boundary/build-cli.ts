@@ -14,7 +14,7 @@ import { SuggestHost } from '../suggest-host';
 import { sha256 } from '../model-manifest';
 
 export const MODEL_ID = 'boundary-v1';
-export const MODEL_VERSION = '1.0.0';
+export const MODEL_VERSION = '1.1.0';
 const DESCRIPTION = 'Field boundary + extent maps from PlanetScope-like 4-band imagery (filter bank + 2-stage MLP), region merging model';
 
 export const QUICK_BUILD: BuildConfig = {

@@ -42,7 +42,7 @@ describe('protobuf writer', () => {
 
 describe('the boundary graph computes what the TypeScript model computes', () => {
   it('agrees within 1e-4 on a random input and random weights', async () => {
-    const bank: BankSpec = { channels: 5, sigmas: [1, 2] };
+    const bank: BankSpec = { channels: 5, sigmas: [0.7, 1, 2] };
     const ctx: ContextSpec = { orientations: 4, lineRadius: 4, lineAlong: 2.5, lineAcross: 0.8, smoothBoundary: 1.5, smoothExtent: 2 };
     const stage1 = initMlp([featureCount(bank), 6, 4, 2], 1);
     const stage2 = initMlp([contextFeatureCount(4, ctx), 5, 2], 2);
