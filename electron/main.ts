@@ -3,11 +3,11 @@
  * the lifecycle is in app.ts, the window in window.ts, app:// in protocol.ts, IPC in ipc.ts.
  *
  * better-sqlite3 under Electron: its `.node` addon must be built for Electron's ABI, not Node's.
- * electron-builder rebuilds it when packaging (`npmRebuild: true`). To run the same checkout under
- * both Node (CLI, tests) and Electron in development, build a second copy with
- * `npx @electron/rebuild -f -w better-sqlite3 -b build-electron` (or prebuild-install
- * --runtime electron --target <electron version>) and let openService pass
- * `new Database(file, { nativeBinding: process.versions.electron ? <that .node> : undefined })`.
+ * electron-builder rebuilds it when packaging (`npmRebuild: true`). In a dev checkout, which keeps
+ * the Node build for the CLI and tests, `npm start` builds a second copy into
+ * build-electron/better_sqlite3.node (scripts/electron-sqlite.mjs) and names it in
+ * FIELDMARK_SQLITE_BINDING; every `new Database(` passes it as `nativeBinding` under Electron
+ * (src/node/store/sqlite-binding.ts).
  */
 import { join } from 'node:path';
 import { createDemoCampaign } from '../src/node/demo/create-demo-campaign';

@@ -5,14 +5,19 @@
 // (`--db FILE`, `--port N`, ...) are passed on.
 //
 // better-sqlite3 under Electron needs a build for Electron's ABI (a Node-ABI .node fails with
-// NODE_MODULE_VERSION mismatch). Packaging rebuilds it (electron-builder.yml: npmRebuild). In a
-// dev checkout that also runs the Node CLI, build a second copy (`npx @electron/rebuild -f -w
-// better-sqlite3 -b build-electron`) and point `new Database(file, { nativeBinding })` at
-// `build-electron/Release/better_sqlite3.node` when `process.versions.electron` is set.
+// NODE_MODULE_VERSION mismatch). Packaging rebuilds it (electron-builder.yml: npmRebuild). This
+// dev checkout keeps node_modules/better-sqlite3 built for Node (CLI, tests) and, before starting
+// Electron, builds a second copy into build-electron/better_sqlite3.node once
+// (scripts/electron-sqlite.mjs: prebuild-install, else node-gyp; rebuilt when Electron, the arch or
+// better-sqlite3 changes) and names it in FIELDMARK_SQLITE_BINDING, which every
+// `new Database(file, sqliteBindingOptions())` passes as `nativeBinding` under Electron
+// (src/node/store/sqlite-binding.ts). If it cannot be built (offline, no compiler), the browser
+// fallback below is used. `--check` also reports whether that addon is ready (`sqliteBinding`).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkSqliteBinding, electronSqliteTarget, ensureElectronSqlite, SQLITE_BINDING_ENV, withSqliteBinding } from './electron-sqlite-lib.mjs';
 import { dataDir, decideLaunch, explicitDb, serveArgs, START_FLAGS } from './start-lib.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -73,15 +78,23 @@ function browser(reason) {
 
 const decision = decideLaunch({ root, argv });
 if (argv.includes('--check')) {
-  process.stdout.write(JSON.stringify(decision) + '\n');
+  const electronVersion = decision.mode === 'electron' ? decision.version : undefined;
+  process.stdout.write(JSON.stringify({ ...decision, sqliteBinding: checkSqliteBinding({ root, electronVersion }) }) + '\n');
   process.exit(0);
 }
-if (decision.mode === 'electron') {
+// better-sqlite3 for the Electron binary that will run (the version it reported), built once.
+const launch = withSqliteBinding(decision, {
+  ensure: () => {
+    const t = electronSqliteTarget({ root, electronVersion: decision.version });
+    return t.ok ? ensureElectronSqlite({ root, target: t.target, say }) : { ok: false, reason: `cannot build better-sqlite3 for Electron: ${t.reason}` };
+  },
+});
+if (launch.mode === 'electron') {
   const main = join(root, 'dist', 'electron', 'main.cjs');
   ensureBuilt(main);
-  const env = { ...process.env };
+  const env = { ...process.env, [SQLITE_BINDING_ENV]: launch.sqliteBinding };
   delete env.ELECTRON_RUN_AS_NODE; // would make the binary a plain Node
-  runChild(decision.bin, [main, ...userArgs], env, (e) => browser(`Electron did not start (${e.code ?? e.message})`));
+  runChild(launch.bin, [main, ...userArgs], env, (e) => browser(`Electron did not start (${e.code ?? e.message})`));
 } else {
-  browser(decision.reason);
+  browser(launch.reason);
 }

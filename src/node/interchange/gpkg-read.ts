@@ -6,6 +6,7 @@
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { ApiError } from '../../common/api/errors';
+import { sqliteBindingOptions } from '../store/sqlite-binding';
 import { Collector } from './collect';
 import { peekGpkgType, readGpkgGeometry } from './gpkg-binary';
 import { CrsError, crsFromEpsg, crsFromWkt, type ResolvedCrs } from './reproject';
@@ -46,7 +47,7 @@ function truncation(path: string): string | null {
 }
 
 function open(path: string): Db {
-  const db = new Database(path, { readonly: true, fileMustExist: true });
+  const db = new Database(path, { ...sqliteBindingOptions(), readonly: true, fileMustExist: true });
   try {
     db.prepare('SELECT count(*) FROM sqlite_master').get();
     return db;
@@ -58,7 +59,7 @@ function open(path: string): Db {
     const buf = readFileSync(path);
     if (buf[18] === 2) buf[18] = 1;
     if (buf[19] === 2) buf[19] = 1;
-    return new Database(buf);
+    return new Database(buf, sqliteBindingOptions());
   }
 }
 

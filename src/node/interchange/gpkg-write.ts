@@ -8,6 +8,7 @@
 import { renameSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { ApiError } from '../../common/api/errors';
+import { sqliteBindingOptions } from '../store/sqlite-binding';
 import type { BBox, MultiPolygon, Polygon } from '../../common/geo/geojson';
 import { envelopeOf, parseGpkgHeader, writeGpkgGeometry } from './gpkg-binary';
 import { readWkb } from './wkb';
@@ -142,7 +143,7 @@ export async function writeGeoPackage(path: string, layers: GpkgLayer[]): Promis
   const names = new Set<string>();
   for (const l of layers) checkLayer(l, names);
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  const db = new Database(tmp);
+  const db = new Database(tmp, sqliteBindingOptions());
   const result: GpkgWriteResult = { path, layers: [] };
   try {
     db.pragma('journal_mode = OFF');

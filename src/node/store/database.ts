@@ -7,6 +7,7 @@
 import Database from 'better-sqlite3';
 import { ApiError } from '../../common/api/errors';
 import { MIGRATIONS } from './migrations';
+import { sqliteBindingOptions } from './sqlite-binding';
 
 export type Db = Database.Database;
 
@@ -19,7 +20,7 @@ export interface OpenOptions {
 export function openDatabase(path: string, opts: OpenOptions = {}): Db {
   let db: Db;
   try {
-    db = new Database(path, { readonly: opts.readonly ?? false, fileMustExist: opts.create === false });
+    db = new Database(path, { ...sqliteBindingOptions(), readonly: opts.readonly ?? false, fileMustExist: opts.create === false });
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     throw new ApiError('BAD_INPUT', `${path}: cannot open database: ${msg}`);

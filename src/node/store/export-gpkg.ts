@@ -13,6 +13,7 @@ import { writeGeoPackage } from '../interchange/gpkg-write';
 import type { Db } from './database';
 import { geojsonToGpkg, type GpkgGeometry } from './geojson-gpkg';
 import { exportWhere, LAYER_FIELDS, type ExportFilter, type ExportWhat } from './export-fields';
+import { sqliteBindingOptions } from './sqlite-binding';
 
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
@@ -190,7 +191,7 @@ async function writeOnce(db: Db, path: string, plans: Plan[], filter: ExportFilt
   const tmp = `${path}.${process.pid}.${Date.now()}.bulk.tmp`;
   const seed = (multi: boolean): AreaGeometry => (multi ? { type: 'MultiPolygon', coordinates: [SEED.coordinates] } : SEED);
   await writeGeoPackage(tmp, plans.map((p) => ({ name: p.what, fields: LAYER_FIELDS[p.what], features: [{ geometry: seed(p.multi), properties: {} }] })));
-  const out = new Database(tmp);
+  const out = new Database(tmp, sqliteBindingOptions());
   const result: LayerResult[] = [];
   let current = plans[0]!.what;
   try {
