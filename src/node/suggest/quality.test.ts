@@ -3,7 +3,8 @@
  * training, tuning or the manifest's validation), end to end through the host: COG + UDM2 on
  * disk -> window -> model -> basins -> polygon in lon/lat, compared with the true fields.
  * Targets (issue 6) on the PlanetScope-like 3 m scene: median click IoU >= 0.9 and whole-view
- * recall >= 85% at IoU > 0.5. The 4.8 m NICFI-like quad is held to its measured level.
+ * recall >= 85% at IoU > 0.5. The 4.8 m NICFI-like growing-season quad is held to the IoU target and
+ * to a recall just under its measured level (boundary-v1 1.1.0: 0.92 / 0.855 on this subset).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,8 +27,8 @@ describe('suggestions on held-out synthetic scenes', () => {
       expect(ps.clicks).toBeGreaterThan(80);
       expect(ps.medianIoU).toBeGreaterThanOrEqual(0.9);
       expect(ps.recall50).toBeGreaterThanOrEqual(0.85);
-      expect(quad.medianIoU).toBeGreaterThanOrEqual(0.85);
-      expect(quad.recall50).toBeGreaterThanOrEqual(0.75);
+      expect(quad.medianIoU).toBeGreaterThanOrEqual(0.9);
+      expect(quad.recall50).toBeGreaterThanOrEqual(0.8);
       expect(ps.clickMs.median).toBeLessThan(200); // generous: loaded test machines; the bench measures
     } finally {
       await host.close();

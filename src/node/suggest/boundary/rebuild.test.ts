@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinModelsDir, sha256 } from '../model-manifest';
 import { DEFAULT_BUILD, buildBoundaryModel } from './build';
-import { quickFingerprint } from './build-cli';
+import { MODEL_ID, MODEL_VERSION, quickFingerprint } from './build-cli';
 import { encodeBoundaryModel, probeSignature } from './export';
 
 const dir = join(builtinModelsDir()!, 'boundary-v1');
@@ -47,7 +47,7 @@ describe('boundary model rebuild', () => {
   it.skipIf(process.env['FIELDMARK_REBUILD_MODELS'] !== '1')('the full build gives the committed model (FIELDMARK_REBUILD_MODELS=1)', { timeout: 1_800_000 }, async () => {
     const r = await buildBoundaryModel(DEFAULT_BUILD);
     expect(r.fingerprints['stage1']).toBe(manifest.made.fingerprints['stage1']);
-    const bytes = encodeBoundaryModel(r.weights, { id: 'boundary-v1', version: '1.0.0', description: 'rebuild' });
+    const bytes = encodeBoundaryModel(r.weights, { id: MODEL_ID, version: MODEL_VERSION, description: 'rebuild' });
     const p = await probeSignature(bytes);
     close(p.mean, manifest.made.probe.mean, 1e-3);
     close(p.samples, manifest.made.probe.samples, 2e-3);
