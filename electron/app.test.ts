@@ -33,6 +33,7 @@ function options(over: Partial<BootOptions> = {}) {
     createDemoCampaign,
     rendererDir: '/app/dist/renderer',
     preloadPath: '/app/dist/electron/preload.cjs',
+    connectPreloadPath: '/app/dist/electron/connect-preload.cjs',
     argv: ['/usr/bin/electron', '/app/dist/electron/main.cjs'],
     env: {},
     ...over,

@@ -1,6 +1,7 @@
 /**
  * Electron entry (bundled to dist/electron/main.cjs; `electron` stays external). Wiring only:
- * the lifecycle is in app.ts, the window in window.ts, app:// in protocol.ts, IPC in ipc.ts.
+ * the lifecycle is in app.ts, the windows in window.ts, app:// in protocol.ts, IPC in ipc.ts, the
+ * menu in menu.ts, the connect prompt in connect-prompt.ts (+ its own preload, connect-preload.ts).
  *
  * better-sqlite3 under Electron: its `.node` addon must be built for Electron's ABI, not Node's.
  * electron-builder rebuilds it when packaging (`npmRebuild: true`). In a dev checkout, which keeps
@@ -24,4 +25,5 @@ bootstrap({
   createDemoCampaign,
   rendererDir: join(__dirname, '..', 'renderer'),
   preloadPath: join(__dirname, 'preload.cjs'),
+  connectPreloadPath: join(__dirname, 'connect-preload.cjs'),
 });

@@ -73,6 +73,41 @@ describe('npm start: can Electron run here?', () => {
   });
 });
 
+describe('npm start --server URL', () => {
+  const start = (args: string[], env: Record<string, string> = {}) =>
+    spawnSync(process.execPath, ['scripts/start.mjs', ...args], {
+      cwd: join(import.meta.dirname, '..'),
+      env: { ...process.env, FIELDMARK_SERVER: '', FIELDMARK_DB: '', ELECTRON_OVERRIDE_DIST_PATH: '/nonexistent-electron-dist', ...env },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+
+  it('without Electron: one line telling to open the URL in a browser, exit 0, nothing served', () => {
+    const r = start(['--server', 'http://192.168.1.20:8080/']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^fieldmark: Electron's binary is not available here: .*: open http:\/\/192\.168\.1\.20:8080\/ in your browser/);
+    expect(start([], { FIELDMARK_SERVER: 'https://labels.example.org' }).stderr).toContain('open https://labels.example.org/ in your browser');
+  });
+
+  it('a bad server URL is one line and exit 2, before anything starts', () => {
+    const r = start(['--server', 'ftp://host/']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('fieldmark: --server: "ftp://host/" is not an http or https URL\n');
+    const both = start(['--server', 'http://h/', '--db', 'x.db']);
+    expect(both.status).toBe(2);
+    expect(both.stderr).toMatch(/^fieldmark: --server and --db cannot be used together[^\n]*\n$/);
+  });
+
+  it('--check names the server', () => {
+    const r = start(['--check', '--server=http://h:1']);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ mode: 'browser', server: 'http://h:1/' });
+  });
+});
+
 describe('npm start: browser fallback data', () => {
   it('uses FIELDMARK_DATA_DIR, XDG_DATA_HOME, ~/.local/share, else ./.fieldmark-data', () => {
     const all = () => true;

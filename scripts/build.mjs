@@ -63,6 +63,18 @@ const targets = [
     logLevel: 'warning',
   },
   {
+    // The "Connect to a campaign server…" prompt's own sandboxed preload (electron/connect-prompt.ts).
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: ['electron'],
+    entryPoints: [join(root, 'electron/connect-preload.ts')],
+    outfile: join(dist, 'electron/connect-preload.cjs'),
+    sourcemap: 'inline',
+    logLevel: 'warning',
+  },
+  {
     bundle: true,
     platform: 'browser',
     target: ['chrome120'],

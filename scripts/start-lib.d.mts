@@ -26,3 +26,7 @@ export function decideLaunch(opts: {
 export function dataDir(opts?: { env?: Env; home?: string; cwd?: string; isWritable?: (dir: string) => boolean }): string;
 export function explicitDb(argv: string[], env?: Env): string | null;
 export function serveArgs(argv: string[], db: string): string[];
+export type ServerCheck = { ok: true; url: string; origin: string } | { ok: false; message: string };
+export function checkServerUrl(raw: unknown): ServerCheck;
+export function serverChoice(argv: string[], env?: Env): ServerCheck | null;
+export function serverFallbackLine(url: string, reason: string): string;

@@ -96,3 +96,52 @@ export function serveArgs(argv, db) {
   const hasDb = rest.some((a) => a === '--db' || a.startsWith('--db='));
   return ['serve', ...(hasDb ? [] : ['--db', db]), ...rest];
 }
+
+/**
+ * A campaign server URL, checked by the same rules as electron/server-url.ts parseServerUrl
+ * (http(s), a host, no user name or password; electron/server-url.test.ts runs both on one table).
+ * @returns {{ ok: true, url: string, origin: string } | { ok: false, message: string }}
+ */
+export function checkServerUrl(raw) {
+  if (typeof raw !== 'string' || raw.trim() === '') return { ok: false, message: '--server: give the campaign server address, e.g. http://192.168.1.20:8080/' };
+  const text = raw.trim();
+  const shown = JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+  if (text.length > 2048) return { ok: false, message: `--server: ${shown} is longer than 2048 characters` };
+  let u;
+  try {
+    u = new URL(text);
+  } catch {
+    return { ok: false, message: `--server: ${shown} is not a URL (expected http://host:port/ or https://host/)` };
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return { ok: false, message: `--server: ${shown} is not an http or https URL` };
+  if (u.hostname === '') return { ok: false, message: `--server: ${shown} names no host` };
+  if (u.username !== '' || u.password !== '') return { ok: false, message: `--server: ${shown} holds a user name or password: sign in on the server's page instead` };
+  return { ok: true, url: u.href, origin: u.origin };
+}
+
+/**
+ * The campaign server `npm start` was asked for, as electron/config.ts chooseTarget reads it:
+ * `--server URL` / `--server=URL` (with `--db` too: refused), else FIELDMARK_SERVER unless `--db`
+ * was given. null when none.
+ * @returns {null | { ok: true, url: string, origin: string } | { ok: false, message: string }}
+ */
+export function serverChoice(argv, env = process.env) {
+  let arg = null;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--server') arg = i + 1 < argv.length && !argv[i + 1].startsWith('--') ? argv[++i] : '';
+    else if (a.startsWith('--server=')) arg = a.slice('--server='.length);
+  }
+  const hasDb = argv.some((a) => a === '--db' || a.startsWith('--db='));
+  if (arg !== null && hasDb) return { ok: false, message: '--server and --db cannot be used together: a campaign server or a local database' };
+  if (arg !== null) return checkServerUrl(arg);
+  const fromEnv = env.FIELDMARK_SERVER?.trim();
+  if (!fromEnv || hasDb) return null;
+  const r = checkServerUrl(fromEnv);
+  return r.ok ? r : { ok: false, message: r.message.replace('--server', 'FIELDMARK_SERVER') };
+}
+
+/** Without a desktop window a campaign server is simply opened in the user's own browser: this line says so. */
+export function serverFallbackLine(url, reason) {
+  return `${reason}: open ${url} in your browser (the campaign server serves the same app there)`;
+}

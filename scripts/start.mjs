@@ -2,7 +2,9 @@
 // `npm start`: the desktop app when Electron's binary can run here, else the same UI served to a
 // browser by `fieldmark serve` (one line on stderr says why). `--check` prints the decision as
 // JSON and exits; `--browser` (or FIELDMARK_NO_ELECTRON=1) skips Electron. Other arguments
-// (`--db FILE`, `--port N`, ...) are passed on.
+// (`--db FILE`, `--port N`, ...) are passed on. `--server URL` (or FIELDMARK_SERVER) opens a
+// campaign server's UI in the Electron window; without Electron it prints one line saying to open
+// that URL in a browser and exits 0 (nothing is served here); a bad URL is one line and exit 2.
 //
 // better-sqlite3 under Electron needs a build for Electron's ABI (a Node-ABI .node fails with
 // NODE_MODULE_VERSION mismatch). Packaging rebuilds it (electron-builder.yml: npmRebuild). This
@@ -18,7 +20,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkSqliteBinding, electronSqliteTarget, ensureElectronSqlite, SQLITE_BINDING_ENV, withSqliteBinding } from './electron-sqlite-lib.mjs';
-import { dataDir, decideLaunch, explicitDb, serveArgs, START_FLAGS } from './start-lib.mjs';
+import { dataDir, decideLaunch, explicitDb, serveArgs, serverChoice, serverFallbackLine, START_FLAGS } from './start-lib.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -54,7 +56,17 @@ function runChild(cmd, args, env, onSpawnError) {
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
+const server = serverChoice(userArgs, process.env);
+if (server && !server.ok) {
+  say(server.message);
+  process.exit(2);
+}
+
 function browser(reason) {
+  if (server) {
+    say(serverFallbackLine(server.url, reason));
+    process.exit(0);
+  }
   say(`${reason}: serving the UI in your browser instead`);
   ensureBuilt(join(root, 'dist', 'cli.js'));
   let db = explicitDb(userArgs);
@@ -79,20 +91,28 @@ function browser(reason) {
 const decision = decideLaunch({ root, argv });
 if (argv.includes('--check')) {
   const electronVersion = decision.mode === 'electron' ? decision.version : undefined;
-  process.stdout.write(JSON.stringify({ ...decision, sqliteBinding: checkSqliteBinding({ root, electronVersion }) }) + '\n');
+  const target = server ? { server: server.url } : {};
+  process.stdout.write(JSON.stringify({ ...decision, ...target, sqliteBinding: checkSqliteBinding({ root, electronVersion }) }) + '\n');
   process.exit(0);
 }
 // better-sqlite3 for the Electron binary that will run (the version it reported), built once.
-const launch = withSqliteBinding(decision, {
+// A campaign server needs no local database: without the addon Electron still shows it (only
+// File → Open of a local campaign then fails).
+const withBinding = withSqliteBinding(decision, {
   ensure: () => {
     const t = electronSqliteTarget({ root, electronVersion: decision.version });
     return t.ok ? ensureElectronSqlite({ root, target: t.target, say }) : { ok: false, reason: `cannot build better-sqlite3 for Electron: ${t.reason}` };
   },
 });
+let launch = withBinding;
+if (server && decision.mode === 'electron' && withBinding.mode === 'browser') {
+  say(`${withBinding.reason}: local campaigns cannot be opened from this window`);
+  launch = decision;
+}
 if (launch.mode === 'electron') {
   const main = join(root, 'dist', 'electron', 'main.cjs');
   ensureBuilt(main);
-  const env = { ...process.env, [SQLITE_BINDING_ENV]: launch.sqliteBinding };
+  const env = launch.sqliteBinding ? { ...process.env, [SQLITE_BINDING_ENV]: launch.sqliteBinding } : { ...process.env };
   delete env.ELECTRON_RUN_AS_NODE; // would make the binary a plain Node
   runChild(launch.bin, [main, ...userArgs], env, (e) => browser(`Electron did not start (${e.code ?? e.message})`));
 } else {

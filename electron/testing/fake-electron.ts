@@ -49,6 +49,11 @@ export class FakeWebContents extends FakeEmitter {
   readonly sent: [string, unknown][] = [];
   destroyed = false;
   windowOpenHandler: ((details: { url: string }) => { action: string }) | null = null;
+  readonly executed: string[] = [];
+  executeJavaScript(code: string): Promise<unknown> {
+    this.executed.push(code);
+    return Promise.resolve(undefined);
+  }
   send(channel: string, payload: unknown): void {
     if (this.destroyed) throw new Error('Object has been destroyed');
     this.sent.push([channel, payload]);
@@ -71,6 +76,8 @@ export class FakeBrowserWindow extends FakeEmitter {
   readonly loaded: string[] = [];
   shown = false;
   focused = false;
+  destroyed = false;
+  menuRemoved = false;
   constructor(readonly options: Record<string, any>) {
     super();
     FakeBrowserWindow.instances.push(this);
@@ -86,7 +93,15 @@ export class FakeBrowserWindow extends FakeEmitter {
     this.focused = true;
   }
   isDestroyed(): boolean {
-    return false;
+    return this.destroyed;
+  }
+  close(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.emit('closed');
+  }
+  removeMenu(): void {
+    this.menuRemoved = true;
   }
   isMinimized(): boolean {
     return false;
@@ -122,6 +137,8 @@ export function createFakeElectron() {
   const state = { singleInstance: true, userData: '/tmp/fieldmark-userdata', ready: Promise.resolve() };
   const app = Object.assign(appEmitter, {
     state,
+    isPackaged: false,
+    relaunch: vi.fn(rec('app.relaunch', (_opts?: { args?: string[]; execPath?: string }) => undefined)),
     requestSingleInstanceLock: vi.fn(rec('app.requestSingleInstanceLock', () => state.singleInstance)),
     whenReady: vi.fn(rec('app.whenReady', () => state.ready)),
     enableSandbox: vi.fn(rec('app.enableSandbox', () => undefined)),
@@ -141,7 +158,8 @@ export function createFakeElectron() {
     invoke: vi.fn(async (_channel: string, ..._args: unknown[]): Promise<unknown> => ({ ok: true, value: null })),
     send: vi.fn((_channel: string, ..._args: unknown[]) => undefined),
   });
-  return {
+  const dialogAnswer = () => fake.dialog.openDialogAnswer;
+  const fake = {
     calls,
     app,
     BrowserWindow: FakeBrowserWindow,
@@ -151,11 +169,44 @@ export function createFakeElectron() {
     },
     session: { defaultSession: new FakeSession() },
     shell: { openExternal: vi.fn(async (_url: string) => undefined) },
-    dialog: { showErrorBox: vi.fn((_t: string, _m: string) => undefined) },
+    dialog: {
+      showErrorBox: vi.fn((_t: string, _m: string) => undefined),
+      /** Answers with `openDialogAnswer` (set it per test). */
+      openDialogAnswer: { canceled: true, filePaths: [] as string[] },
+      showOpenDialog: vi.fn(async (..._args: unknown[]) => dialogAnswer()),
+      showMessageBox: vi.fn(async (..._args: unknown[]) => ({ response: 0, checkboxChecked: false })),
+    },
+    Menu: {
+      /** The last template given to buildFromTemplate. */
+      template: null as MenuTemplate | null,
+      buildFromTemplate: vi.fn((t: MenuTemplate) => {
+        fake.Menu.template = t;
+        return { template: t };
+      }),
+      setApplicationMenu: vi.fn((_m: unknown) => undefined),
+    },
     ipcMain,
     ipcRenderer,
     contextBridge: { exposeInMainWorld: vi.fn((_key: string, _api: unknown) => undefined) },
   };
+  return fake;
+}
+
+/** A menu item as the template holds it (what electron/menu.ts builds). */
+export interface MenuTemplateItem {
+  id?: string;
+  label?: string;
+  role?: string;
+  type?: string;
+  accelerator?: string;
+  click?: () => void;
+  submenu?: MenuTemplateItem[];
+}
+export type MenuTemplate = MenuTemplateItem[];
+
+/** Every item of a template, depth first. */
+export function menuItems(t: MenuTemplate): MenuTemplateItem[] {
+  return t.flatMap((i) => [i, ...(i.submenu ? menuItems(i.submenu) : [])]);
 }
 
 export type FakeElectron = ReturnType<typeof createFakeElectron>;

@@ -21,6 +21,8 @@ export interface FieldmarkBridge {
 export const IPC_CALL = 'fieldmark:call';
 export const IPC_EVENT = 'fieldmark:event';
 export const IPC_SUBSCRIBE = 'fieldmark:subscribe';
+/** The desktop app's "Connect to a campaign server…" prompt (electron/connect-prompt.ts): one URL string. */
+export const IPC_CONNECT_SERVER = 'fieldmark:connect-server';
 /** The custom scheme serving the renderer and tiles under Electron (never file://). */
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'fieldmark';
