@@ -78,7 +78,7 @@ export class BoundaryEngine implements SuggestionEngine {
       model: { id: m.id, version: m.version, kind: 'boundary' },
       executionProvider: sel.provider,
       providers: sel.attempts,
-      window: { size: m.window.size, pixelSizeM: m.window.pixelSizeM },
+      window: { size: m.window.size, pixelSizeM: m.window.pixelSizeM, ...(m.window.resample ? { resample: m.window.resample } : {}) },
     };
     return new BoundaryEngine(info, sel.session, m, bytes, opts);
   }

@@ -12,7 +12,7 @@ import type { Db } from '../store/database';
 import { listSites, scenesOfSite } from '../store/site.repo';
 import { hash32 } from '../demo/rng';
 import { truthFromRings, ringBox, type FieldPx, type WindowTruth } from './boundary/training-data';
-import { chooseLevel, lonLatToLevel, placeWindow, readImageWindow, type ImageWindow } from './image-window';
+import { chooseLevel, workLevel, lonLatToLevel, placeWindow, readImageWindow, type ImageWindow } from './image-window';
 import { openImage } from '../imagery/open-image';
 
 export interface CampaignSite {
@@ -77,11 +77,11 @@ export interface SiteWindow {
 }
 
 /** The window of one site in one scene, with the labels rasterised. */
-export async function siteWindow(site: CampaignSite, scene: { path: string; mask: string | null }, size: number, maxPixelM: number): Promise<SiteWindow | null> {
+export async function siteWindow(site: CampaignSite, scene: { path: string; mask: string | null }, size: number, maxPixelM: number, resample?: { aboveM: number; toM: number }): Promise<SiteWindow | null> {
   const img = await openImage(scene.path);
   const mask = scene.mask ? await openImage(scene.mask).catch(() => null) : null;
   try {
-    const level = chooseLevel(img, maxPixelM);
+    const level = workLevel(img, chooseLevel(img, maxPixelM), resample);
     const toPx = lonLatToLevel(img, level);
     const [cx, cy] = toPx(site.center[0], site.center[1]);
     if (!(cx >= 0 && cy >= 0 && cx < level.width && cy < level.height)) return null;

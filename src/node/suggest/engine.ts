@@ -20,7 +20,7 @@ export interface EngineInfo {
   /** every provider tried, in order, and why the others were not used */
   providers: ProviderAttempt[];
   /** the model's ground pixel range (m) and window size */
-  window: { size: number; pixelSizeM: [number, number] };
+  window: { size: number; pixelSizeM: [number, number]; resample?: { aboveM: number; toM: number } };
 }
 
 export interface ProcessedWindow {

@@ -1,7 +1,8 @@
 /**
  * Image windows for the suggestion engines: the pyramid level to work on (the coarsest whose
  * ground pixel is at most `maxPixelM`, so sub-metre imagery is seen as the model was trained),
- * lon/lat <-> level pixels, a window of `size` px placed around a point on a 128-px grid (so
+ * (resampled to a finer grid, `workLevel`, when the model asks for it: 4.8 m imagery is seen at
+ * 3 m), lon/lat <-> level pixels, a window of `size` px placed around a point on a 128-px grid (so
  * nearby clicks share it), its 4 bands (blue, green, red, nir by the image's band roles) and its
  * unusable pixels from a UDM2 / legacy UDM mask when one is given.
  */
@@ -10,12 +11,19 @@ import { lonLatTransform } from '../imagery/crs';
 import { applyGeoTransform, invertGeoTransform } from '../imagery/georef';
 import type { ImageLevel, OpenedImage } from '../imagery/open-image';
 import { readWindow } from '../imagery/read-window';
+import { bilinear, nearest, resampleAxis, sourceRange } from './resample';
 
 export const SUGGEST_BANDS = ['blue', 'green', 'red', 'nir'] as const;
 const GRID = 128;
 
+/**
+ * A level as the engine sees it: the image's own level, or (resampled) a finer virtual grid over
+ * it, `scale` working pixels per level pixel, read bilinearly (masks: nearest).
+ */
+export type WorkLevel = ImageLevel & { resampled?: { level: ImageLevel; scale: number } };
+
 export interface WindowPlacement {
-  level: ImageLevel;
+  level: WorkLevel;
   /** [x0, y0, x1, y1) in level pixels */
   box: [number, number, number, number];
 }
@@ -80,6 +88,27 @@ export function chooseLevel(img: OpenedImage, maxPixelM: number): ImageLevel {
   return chosen;
 }
 
+/**
+ * The grid the engine works on: `level` itself, or when its pixel is coarser than
+ * `resample.aboveM`, a virtual grid of `resample.toM` pixels over it (so 4.8 m imagery is seen at
+ * the 3 m the model works best at; a window of the same size then covers less ground).
+ */
+export function workLevel(img: OpenedImage, level: ImageLevel, resample?: { aboveM: number; toM: number }): WorkLevel {
+  if (!resample) return level;
+  const m = pixelSizeM(img, level);
+  if (!(m > resample.aboveM)) return level;
+  const scale = m / resample.toM;
+  const gt = level.geoTransform;
+  return {
+    ...level,
+    width: Math.floor(level.width * scale),
+    height: Math.floor(level.height * scale),
+    factor: [level.factor[0] / scale, level.factor[1] / scale],
+    geoTransform: [gt[0], gt[1] / scale, gt[2] / scale, gt[3], gt[4] / scale, gt[5] / scale],
+    resampled: { level, scale },
+  };
+}
+
 /** A window of `size` px centred near (px, py), on the 64-px grid, inside the level when it fits. */
 export function placeWindow(level: ImageLevel, px: number, py: number, size: number): WindowPlacement {
   const w = Math.min(size, level.width), h = Math.min(size, level.height);
@@ -105,16 +134,34 @@ async function maskWindow(mask: OpenedImage, img: OpenedImage, p: WindowPlacemen
 }
 
 export function windowKey(img: OpenedImage, p: WindowPlacement, mask: OpenedImage | null): string {
-  return `${img.location}|${p.level.index}|${p.box.join(',')}${mask ? `|${mask.location}` : ''}`;
+  const r = p.level.resampled;
+  return `${img.location}|${p.level.index}${r ? `x${r.scale.toFixed(6)}` : ''}|${p.box.join(',')}${mask ? `|${mask.location}` : ''}`;
+}
+
+/** The window of a resampled placement, from the source level's pixels (resample.ts). */
+async function readResampled(img: OpenedImage, p: WindowPlacement, mask: OpenedImage | null, idx: number[], fill: number): Promise<{ bands: Float32Array[]; cloud: Uint8Array | null }> {
+  const { level: src, scale } = p.level.resampled!;
+  const [x0, y0, x1, y1] = p.box;
+  const [sx0, sx1] = sourceRange(x0, x1, scale, src.width), [sy0, sy1] = sourceRange(y0, y1, scale, src.height);
+  const sp: WindowPlacement = { level: src, box: [sx0, sy0, sx1, sy1] };
+  const raw = await readWindow(img, src, sp.box, idx, fill);
+  const srcCloud = mask ? await maskWindow(mask, img, sp) : null;
+  const nodata = img.nodata !== null && Number.isFinite(img.nodata) ? img.nodata : null;
+  const ax = resampleAxis(x1 - x0, x0, sx0, sx1 - sx0, scale), ay = resampleAxis(y1 - y0, y0, sy0, sy1 - sy0, scale);
+  return { bands: raw.map((a) => bilinear(a as ArrayLike<number>, sx1 - sx0, ax, ay, nodata)), cloud: srcCloud ? nearest(srcCloud, sx1 - sx0, ax, ay) : null };
 }
 
 export async function readImageWindow(img: OpenedImage, p: WindowPlacement, mask: OpenedImage | null): Promise<ImageWindow> {
   const idx = bandIndices(img);
   const [x0, y0, x1, y1] = p.box;
   const fill = img.nodata !== null && Number.isFinite(img.nodata) ? img.nodata : 0;
-  const raw = await readWindow(img, p.level, p.box, idx, fill);
-  const bands = raw.map((a) => Float32Array.from(a as ArrayLike<number>));
-  const cloud = mask ? await maskWindow(mask, img, p) : null;
+  let bands: Float32Array[], cloud: Uint8Array | null;
+  if (p.level.resampled) ({ bands, cloud } = await readResampled(img, p, mask, idx, fill));
+  else {
+    const raw = await readWindow(img, p.level, p.box, idx, fill);
+    bands = raw.map((a) => Float32Array.from(a as ArrayLike<number>));
+    cloud = mask ? await maskWindow(mask, img, p) : null;
+  }
   return {
     key: windowKey(img, p, mask),
     width: x1 - x0,

@@ -41,7 +41,12 @@ export const boundaryManifestSchema = z.object({
   /** the raw network weights (weights.json), for retraining */
   weights: fileRef.optional(),
   normalisation: z.object({ method: z.literal('window-robust'), reflectanceScale: z.number().positive(), cloudReflectance: z.number().positive(), description: z.string().optional() }),
-  window: z.object({ size: z.number().int().min(64).max(4096), pixelSizeM: z.tuple([z.number(), z.number()]) }),
+  window: z.object({
+    size: z.number().int().min(64).max(4096),
+    pixelSizeM: z.tuple([z.number(), z.number()]),
+    /** imagery coarser than aboveM (m) is resampled (bilinear) to toM before the model */
+    resample: z.object({ aboveM: z.number().positive(), toM: z.number().positive() }).optional(),
+  }),
   postprocess: z.object({
     core: z.number(),
     neck: z.number(),

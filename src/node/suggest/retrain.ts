@@ -113,7 +113,7 @@ export async function retrainFromCampaign(o: RetrainOptions): Promise<RetrainRep
     // windows of every site and scene
     const wins: SiteWindow[] = [];
     for (const s of sites) for (const sc of s.scenes) {
-      const w = await siteWindow(s, sc, m.window.size, m.window.pixelSizeM[1] * 1.25).catch(() => null);
+      const w = await siteWindow(s, sc, m.window.size, m.window.pixelSizeM[1] * 1.25, m.window.resample).catch(() => null);
       if (w) wins.push(w);
     }
     const train_ = wins.filter((w) => !w.site.heldOut), held = wins.filter((w) => w.site.heldOut);
@@ -162,7 +162,7 @@ export async function retrainFromCampaign(o: RetrainOptions): Promise<RetrainRep
     const bytes = encodeBoundaryModel(candWeights, { id: candId, version: m.version, description: `${m.id} fine-tuned on campaign ${campaign}` });
     const made = { by: 'fieldmark suggest --retrain', from: `${m.id} ${m.version}`, campaign, trainSites: sites.filter((s) => !s.heldOut).map((s) => s.id), samples: P, epochs: o.epochs ?? 4 };
     const candDir = join(campaignDir, candId);
-    const manifest = boundaryManifest({ id: candId, version: m.version, description: `${m.id} fine-tuned on the accepted labels of campaign ${campaign}`, made }, sha256(bytes), m.postprocess.merge, m.postprocess);
+    const manifest = boundaryManifest({ id: candId, version: m.version, description: `${m.id} fine-tuned on the accepted labels of campaign ${campaign}`, made }, sha256(bytes), m.postprocess.merge, m.postprocess, m.window.resample);
     await writeModelFolder(candDir, bytes, manifest, candWeights);
     log(`wrote ${candDir}`);
     const cur = await heldOutScores(host, currentId, held);

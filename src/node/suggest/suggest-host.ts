@@ -2,7 +2,8 @@
  * The suggestion host: everything between a request in lon/lat and an engine. It lives in the
  * suggestion worker (worker.ts), or in the caller's thread when there is no worker. It finds
  * models (model-manifest.ts), loads engines lazily (one per model, provider chosen once), opens
- * images, places windows (re-centring once when a field runs into a window edge, so fields are
+ * images, works on the model's grid (model.json `window.resample`: imagery coarser than 4 m is
+ * resampled to 3 m, image-window.ts `workLevel`), places windows (re-centring once when a field runs into a window edge, so fields are
  * not cut at window edges), traces masks to polygons within a vertex budget, and tiles a view
  * for whole-view proposals (fields cut by a tile edge are taken from the overlapping tile).
  */
@@ -16,7 +17,7 @@ import { PromptError, type PixelPrompt, type RegionMask } from '../../common/sug
 import { openImage, type OpenedImage } from '../imagery/open-image';
 import { BoundaryEngine } from './boundary-engine';
 import type { EngineInfo, ProcessedWindow, SuggestionEngine } from './engine';
-import { chooseLevel, levelToLonLat, lonLatToLevel, pixelSizeM, placeWindow, readImageWindow, windowKey, type WindowPlacement } from './image-window';
+import { chooseLevel, levelToLonLat, lonLatToLevel, pixelSizeM, placeWindow, readImageWindow, windowKey, workLevel, type WindowPlacement, type WorkLevel } from './image-window';
 import { findModel, listModels, modelDirs, type ModelEntry } from './model-manifest';
 import type { HostInfo, HostOptions, ProposeRequest, ProposeResponse, Proposal, SuggestRequest, SuggestResponse, WindowTiming } from './protocol';
 import type { ProviderOptions } from './providers';
@@ -110,6 +111,12 @@ export class SuggestHost {
     };
   }
 
+  /** The grid the engine works on for this image (resampled when the model asks for it). */
+  private level(engine: SuggestionEngine, img: OpenedImage): WorkLevel {
+    const w = engine.info.window;
+    return workLevel(img, chooseLevel(img, w.pixelSizeM[1] * 1.25), w.resample);
+  }
+
   private async window(engine: SuggestionEngine, img: OpenedImage, mask: OpenedImage | null, p: WindowPlacement): Promise<{ pw: ProcessedWindow; ms: number; cached: boolean }> {
     const hit = engine.cached(windowKey(img, p, mask));
     if (hit) return { pw: hit, ms: 0, cached: true };
@@ -124,7 +131,7 @@ export class SuggestHost {
     const engine = await this.engine(req.model);
     const img = await this.image(req.image);
     const mask = req.mask ? await this.image(req.mask) : null;
-    const level = chooseLevel(img, engine.info.window.pixelSizeM[1] * 1.25);
+    const level = this.level(engine, img);
     const toPx = lonLatToLevel(img, level), toLL = levelToLonLat(img, level);
     const hasPoint = req.lon !== undefined && req.lat !== undefined;
     if (!hasPoint && !req.box) throw new ApiError('BAD_ARGUMENTS', 'suggest: a click (lon, lat) or a box is needed');
@@ -215,7 +222,7 @@ export class SuggestHost {
     const engine = await this.engine(req.model);
     const img = await this.image(req.image);
     const mask = req.mask ? await this.image(req.mask) : null;
-    const level = chooseLevel(img, engine.info.window.pixelSizeM[1] * 1.25);
+    const level = this.level(engine, img);
     const toPx = lonLatToLevel(img, level), toLL = levelToLonLat(img, level);
     const [a, b, c, d] = req.bbox;
     const cs = [toPx(a, b), toPx(c, b), toPx(c, d), toPx(a, d)];
@@ -233,8 +240,10 @@ export class SuggestHost {
       return out;
     };
     const xs = starts(vx0, vx1, level.width), ys = starts(vy0, vy1, level.height);
-    if (xs.length * ys.length > MAX_VIEW_WINDOWS) {
-      throw new ApiError('BAD_INPUT', `the view is too large for proposals: ${xs.length * ys.length} windows of ${size} px (at most ${MAX_VIEW_WINDOWS}); zoom in`);
+    // on a resampled grid a window covers less ground: as large a view as without resampling is allowed
+    const maxWindows = Math.ceil(MAX_VIEW_WINDOWS * (level.resampled ? level.resampled.scale ** 2 : 1));
+    if (xs.length * ys.length > maxWindows) {
+      throw new ApiError('BAD_INPUT', `the view is too large for proposals: ${xs.length * ys.length} windows of ${size} px (at most ${maxWindows}); zoom in`);
     }
     const minArea = req.minAreaM2 ?? 0;
     const found: (Proposal & { bbox: [number, number, number, number] })[] = [];
@@ -290,7 +299,7 @@ export class SuggestHost {
   async timeWindow(req: { image: string; lon: number; lat: number; model?: string }): Promise<WindowTiming> {
     const engine = await this.engine(req.model);
     const img = await this.image(req.image);
-    const level = chooseLevel(img, engine.info.window.pixelSizeM[1] * 1.25);
+    const level = this.level(engine, img);
     const [px, py] = lonLatToLevel(img, level)(req.lon, req.lat);
     const pl = placeWindow(level, px, py, engine.info.window.size);
     const t0 = performance.now();

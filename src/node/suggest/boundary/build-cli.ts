@@ -14,7 +14,7 @@ import { SuggestHost } from '../suggest-host';
 import { sha256 } from '../model-manifest';
 
 export const MODEL_ID = 'boundary-v1';
-export const MODEL_VERSION = '1.1.0';
+export const MODEL_VERSION = '1.2.0';
 const DESCRIPTION = 'Field boundary + extent maps from PlanetScope-like 4-band imagery (filter bank + 2-stage MLP), region merging model';
 
 export const QUICK_BUILD: BuildConfig = {
@@ -75,7 +75,7 @@ export async function main(argv: string[]): Promise<void> {
   const probe = await probeSignature(bytes);
   const meta = { id: MODEL_ID, version: MODEL_VERSION, description: DESCRIPTION, made: { ...made(r, quick), probe } };
   const dir = join(out, MODEL_ID);
-  await writeModelFolder(dir, bytes, boundaryManifest(meta, sha256(bytes), r.merge, r.post), r.weights);
+  await writeModelFolder(dir, bytes, boundaryManifest(meta, sha256(bytes), r.merge, r.post, DEFAULT_BUILD.resample), r.weights);
   log(`wrote ${dir} (${bytes.length} bytes)`);
   if (arg('no-eval')) return;
   const work = await mkdtemp(join(tmpdir(), 'fieldmark-eval-'));
@@ -89,7 +89,7 @@ export async function main(argv: string[]): Promise<void> {
       scenes: ev.scenes,
       seconds: Math.round((Date.now() - t0) / 1000),
     };
-    await writeModelFolder(dir, bytes, boundaryManifest({ ...meta, validation }, sha256(bytes), r.merge, r.post), r.weights);
+    await writeModelFolder(dir, bytes, boundaryManifest({ ...meta, validation }, sha256(bytes), r.merge, r.post, DEFAULT_BUILD.resample), r.weights);
     for (const s of ev.scenes) log(`${s.scene}: ${s.clicks} clicks, median IoU ${s.medianIoU.toFixed(3)}, recall ${s.recall50.toFixed(3)}`);
   } finally {
     await host.close();

@@ -1,7 +1,8 @@
 /**
  * The reproducible training pipeline of the boundary model (`npm run build:models`):
  *
- *   1. synthetic scenes of the demo generator for the training seeds (never the validation seed)
+ *   1. synthetic scenes of the demo generator for the training seeds (never the validation seed);
+ *      scenes coarser than `resample.aboveM` on the `resample.toM` grid, as the host sees them
  *   2. stage 1: seeded pixel samples (40% near a true boundary) -> filter bank (TypeScript) -> MLP
  *   3. stage 2: stage-2 features of whole windows from the exported stage-1 graph (onnxruntime,
  *      one thread: deterministic) -> seeded samples -> MLP
@@ -28,7 +29,7 @@ import { featureCount, type BankSpec } from './filter-bank';
 import { initMlp, standardise, train, type MlpWeights } from './mlp';
 import { mergePairs, pixelScores, type TuningWindow } from './merge-training';
 import { buildBoundaryGraph, INPUT_NAME, OUTPUT_NAME, STAGE2_FEATURES, type BoundaryWeights } from './onnx-graph';
-import { preprocessWindow, sceneWindows, windowSamples, windowTruth, boundaryTarget, type SceneWindow, type WindowTruth } from './training-data';
+import { preprocessWindow, resampleScene, sceneWindows, windowSamples, windowTruth, boundaryTarget, type SceneWindow, type WindowTruth } from './training-data';
 import type { Preprocessed } from './preprocess';
 
 export interface BuildConfig {
@@ -49,6 +50,8 @@ export interface BuildConfig {
   epochsMerge: number;
   seed: number;
   tuning: { core: number[]; neck: number[]; threshold: number[] };
+  /** imagery coarser than aboveM is resampled to toM, in training as in the host (model.json window.resample) */
+  resample?: { aboveM: number; toM: number };
 }
 
 export const DEFAULT_BUILD: BuildConfig = {
@@ -69,6 +72,7 @@ export const DEFAULT_BUILD: BuildConfig = {
   epochsMerge: 20,
   seed: 20240815,
   tuning: { core: [0.1, 0.15], neck: [3], threshold: [0.4, 0.5, 0.6] },
+  resample: { aboveM: 4, toM: 3 },
 };
 
 export interface BuildResult {
@@ -97,18 +101,18 @@ export function toDense(m: MlpWeights): DenseNet {
   return { sizes: [...m.sizes], W: m.W.map((a) => [...a]), b: m.b.map((a) => [...a]), mean: [...m.mean], std: [...m.std] };
 }
 
-interface SceneWin { win: SceneWindow; truth: WindowTruth; pre: Preprocessed }
+interface SceneWin { win: SceneWindow; truth: WindowTruth; pre: Preprocessed; scale: number }
 
 /** The windows of every scene of one seed's synthetic world, with their truth. */
 async function* seedWindows(seed: number, cfg: BuildConfig, work: string): AsyncGenerator<SceneWin> {
   const d = await generateDemoWithInternals({ outDir: join(work, `seed-${seed}`), seed, sites: 1, labellers: 1, quadSize: cfg.quadSize }, true);
   await rm(join(work, `seed-${seed}`), { recursive: true, force: true });
-  for (const [id, r] of d.internals.rasters) {
-    const spec = d.internals.specs.get(id)!;
+  for (const [id, r0] of d.internals.rasters) {
+    const { spec, r, scale } = resampleScene(d.internals.specs.get(id)!, r0, cfg.resample);
     for (const win of sceneWindows(id, spec, r, cfg.window)) {
       const pre = preprocessWindow(win);
       if (pre.validFraction < 0.3) continue;
-      yield { win, truth: windowTruth(d.internals.world, spec, win), pre };
+      yield { win, truth: windowTruth(d.internals.world, spec, win), pre, scale };
     }
   }
 }
@@ -154,8 +158,9 @@ export async function buildBoundaryModel(cfg: BuildConfig = DEFAULT_BUILD, log: 
     const rng1 = new Rng(cfg.seed ^ 0x51);
     const X1: Float32Array[] = [], Y1: Float32Array[] = [];
     for (const seed of cfg.trainSeeds) {
-      for await (const { win, truth, pre } of seedWindows(seed, cfg, work)) {
-        const s = windowSamples(win, truth, pre, cfg.bank, cfg.samplesPerWindow, rng1);
+      for await (const { win, truth, pre, scale } of seedWindows(seed, cfg, work)) {
+        // as many samples per scene area as without resampling
+        const s = windowSamples(win, truth, pre, cfg.bank, Math.round(cfg.samplesPerWindow / scale ** 2), rng1);
         X1.push(s.X);
         Y1.push(s.Y);
       }
@@ -176,11 +181,11 @@ export async function buildBoundaryModel(cfg: BuildConfig = DEFAULT_BUILD, log: 
     const rng2 = new Rng(cfg.seed ^ 0x52);
     const X2: Float32Array[] = [], Y2: Float32Array[] = [];
     for (const seed of cfg.contextSeeds) {
-      for await (const { win, truth, pre } of seedWindows(seed, cfg, work)) {
+      for await (const { win, truth, pre, scale } of seedWindows(seed, cfg, work)) {
         const N = win.width * win.height;
         const out = await featSession.run({ [INPUT_NAME]: new ort.Tensor('float32', pre.input, [1, cfg.bank.channels, win.height, win.width]) });
         const f = out[STAGE2_FEATURES]!.data as Float32Array;
-        const pick = pickNearFar(truth, pre, cfg.samplesPerWindow, rng2);
+        const pick = pickNearFar(truth, pre, cfg.samplesPerWindow / scale ** 2, rng2);
         const X = new Float32Array(pick.length * F2), Y = new Float32Array(pick.length * 2);
         for (let p = 0; p < pick.length; p++) {
           const i = pick[p]!;

@@ -43,7 +43,7 @@ export async function probeSignature(bytes: Uint8Array): Promise<{ mean: number[
   }
 }
 
-export function boundaryManifest(meta: ModelMeta, hash: string, merge: DenseNet | null, post: SegmentParams): BoundaryManifest {
+export function boundaryManifest(meta: ModelMeta, hash: string, merge: DenseNet | null, post: SegmentParams, resample?: { aboveM: number; toM: number }): BoundaryManifest {
   return {
     id: meta.id,
     version: meta.version,
@@ -61,7 +61,7 @@ export function boundaryManifest(meta: ModelMeta, hash: string, merge: DenseNet 
       description:
         'per window and band over usable pixels: (x - p50) / (p98 - p2); channel 5 = NDVI of the raw values; unusable pixels (no-data, UDM2 cloud / shadow / heavy haze, or without a mask blue, green and red all above cloudReflectance) take the median',
     },
-    window: { size: 512, pixelSizeM: [3, 4.8] },
+    window: { size: 512, pixelSizeM: [3, 4.8], ...(resample ? { resample } : {}) },
     postprocess: { core: post.core, neck: post.neck, minCore: post.minCore, threshold: post.threshold, maxArea: post.maxArea, merge },
     made: meta.made,
     ...(meta.validation ? { validation: meta.validation } : {}),

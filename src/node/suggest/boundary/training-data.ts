@@ -10,6 +10,7 @@ import { Rng } from '../../demo/rng';
 import type { RenderedScene, SceneSpec } from '../../demo/scene-render';
 import { computeFeatures, featureCount, type BankSpec } from './filter-bank';
 import { preprocess, type Preprocessed } from './preprocess';
+import { bilinear, nearest, resampleAxis } from '../resample';
 
 /** UDM2 bands (0-based): shadow 2, heavy haze 4, cloud 5, legacy udm 7 (bit 0 = no data). */
 export function udm2Unusable(udm: readonly Uint8Array[], i: number): boolean {
@@ -185,4 +186,33 @@ export function windowSamples(win: SceneWindow, truth: WindowTruth, pre: Preproc
 
 export function preprocessWindow(win: SceneWindow): Preprocessed {
   return preprocess(win.bands, win.width, win.height, { nodata: 0, cloud: win.cloud, reflectanceScale: 1e-4 });
+}
+
+/** Ground size (m) of one pixel of a scene at its centre, as the host measures it. */
+export function groundPixelM(spec: SceneSpec): number {
+  const g = new SceneGrid(spec);
+  const cx = spec.width / 2, cy = spec.height / 2;
+  const hav = (a: [number, number], b: [number, number]) => {
+    const R = 6371008.8, d = Math.PI / 180;
+    const dl = (b[1] - a[1]) * d, dn = (b[0] - a[0]) * d;
+    const h = Math.sin(dl / 2) ** 2 + Math.cos(a[1] * d) * Math.cos(b[1] * d) * Math.sin(dn / 2) ** 2;
+    return 2 * R * Math.asin(Math.min(1, Math.sqrt(h)));
+  };
+  const c = g.pixelToLonLat(cx, cy) as [number, number];
+  return (hav(c, g.pixelToLonLat(cx + 1, cy) as [number, number]) + hav(c, g.pixelToLonLat(cx, cy + 1) as [number, number])) / 2;
+}
+
+/**
+ * A scene as the host sees it under model.json `window.resample`: coarser than `aboveM`, on a grid
+ * of `toM` pixels (same origin; bands bilinear with 0 = no data, UDM2 nearest); else unchanged.
+ */
+export function resampleScene(spec: SceneSpec, r: RenderedScene, resample?: { aboveM: number; toM: number }): { spec: SceneSpec; r: RenderedScene; scale: number } {
+  const m = resample ? groundPixelM(spec) : 0;
+  if (!resample || !(m > resample.aboveM)) return { spec, r, scale: 1 };
+  const scale = m / resample.toM;
+  const W = Math.floor(spec.width * scale), H = Math.floor(spec.height * scale);
+  const ax = resampleAxis(W, 0, 0, spec.width, scale), ay = resampleAxis(H, 0, 0, spec.height, scale);
+  const bands = r.bands.map((b) => Uint16Array.from(bilinear(b, spec.width, ax, ay, 0), (v) => Math.round(v)));
+  const udm = r.udm.map((b) => nearest(b, spec.width, ax, ay));
+  return { spec: { ...spec, width: W, height: H, pixelSize: spec.pixelSize / scale }, r: { ...r, bands, udm, valid: r.valid ? nearest(r.valid, spec.width, ax, ay) : null }, scale };
 }
