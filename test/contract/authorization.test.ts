@@ -218,6 +218,20 @@ describe('authorization of tiles, risk tiles, offline packages and events', () =
     expect(await tile('export/labels.geojson')).toBe(401);
   });
 
+  it('uploads (labels, reference labels, sites, scenes): staff only; nobody 401; a labeller 403 before any of the file is used', async () => {
+    const body = Buffer.from(JSON.stringify({ type: 'FeatureCollection', features: [] }));
+    const up = (path: string, token?: string) =>
+      fetch(new URL(path, server.url), { method: 'POST', headers: { 'Content-Type': 'application/octet-stream', ...(token ? { Authorization: `Bearer ${token}` } : {}) }, body }).then((r) => r.status);
+    const routes = ['import/labels?name=a.geojson&reference=1', 'import/sites?name=a.geojson&country=GH', 'import/scene?name=a.tif&date=2024-08-15'];
+    for (const route of routes) {
+      expect(await up(route), `${route} as nobody`).toBe(401);
+      expect(await up(route, tokens.labeller), `${route} as a labeller`).toBe(403);
+      expect(await up(route, tokens.stranger), `${route} as a stranger`).toBe(403);
+      // staff get past authorization: the empty / non-TIFF file itself is refused (422), never 401/403
+      expect(await up(route, tokens.supervisor), `${route} as a supervisor`).toBe(422);
+    }
+  });
+
   it('the event stream needs a token, and a labeller gets no ids of others\' work', async () => {
     expect((await fetch(new URL('api/events', server.url))).status).toBe(401);
     const ctrl = new AbortController();
