@@ -7,11 +7,10 @@ import type { SiteClass } from '../src/common/api/contract';
 import { connect, type Connection } from './api/connect';
 import { MapController } from './map/map-controller';
 import { createMap } from './map/map-view';
-import { bandsLabel } from './map/imagery-layer';
 import { Store, type BandMode } from './state/store';
+import { mirrorStateToBody } from './state/body-state';
 import { Banners } from './ui/banner';
 import { h, isTyping } from './ui/dom';
-import { plural } from './ui/format';
 import { Legend } from './ui/legend';
 import { SiteList } from './ui/site-list';
 import { SitePanel } from './ui/site-panel';
@@ -131,29 +130,7 @@ export class App {
     );
     mountSuggestTelemetry(this.conn.api, this.store, root); // staff: suggestion telemetry (app bar "Suggestions")
 
-    this.store.subscribe((s, prev) => {
-      if (s.info !== prev.info) {
-        const c = s.info?.campaign;
-        campaign.textContent = c ? `${c.name}  ·  ${plural(c.sites, 'site')}  ·  ${plural(c.labellers, 'labeller')}` : 'No campaign';
-        user.textContent = s.info ? `${s.info.user.name} (${s.info.user.role})` : '';
-      }
-      if (s.site !== prev.site) {
-        empty.hidden = !!s.site;
-        if (s.site) body.dataset['siteId'] = s.site.id;
-        else delete body.dataset['siteId'];
-        body.dataset['sceneCount'] = String(s.site?.scenes.length ?? 0);
-      }
-      if (s.sceneId !== prev.sceneId) {
-        if (s.sceneId) body.dataset['sceneId'] = s.sceneId;
-        else delete body.dataset['sceneId'];
-      }
-      if (s.bands !== prev.bands || s.image !== prev.image) body.dataset['bands'] = bandsLabel(s.bands, s.image);
-      if (s.labels !== prev.labels) body.dataset['labels'] = String(s.labels?.features.length ?? 0);
-      if (s.connection !== prev.connection) body.dataset['connection'] = s.connection;
-      if (s.sitesLoading !== prev.sitesLoading) body.dataset['sitesLoaded'] = String(!s.sitesLoading);
-    });
-    body.dataset['bands'] = bandsLabel(this.store.state.bands, this.store.state.image);
-    body.dataset['connection'] = this.store.state.connection;
+    mirrorStateToBody(this.store, { campaign, user, empty });
 
     this.startMap(mapEl);
     this.conn.monitor.onConnection((c) => this.store.set({ connection: c }));
