@@ -21,8 +21,6 @@ export interface BoundaryWeights {
   stage1: MlpWeights;
   context: ContextSpec;
   stage2: MlpWeights;
-  /** optional third stage: the same context features over stage 2's maps (+ stage 1's maps) */
-  stage3?: MlpWeights;
 }
 
 function pad(g: GraphBuilder, x: string, r: number, vertical = true, horizontal = true): string {
@@ -114,37 +112,21 @@ function contextGraph(g: GraphBuilder, hidden: string, out1: string, cs: Context
 }
 
 export const STAGE2_FEATURES = 'features2';
-export const STAGE3_FEATURES = 'features3';
 
-/**
- * The whole model; with `featuresOnly` (true = 2), the graph stops at the stage-2 (or stage-3)
- * features (training).
- */
-export function buildBoundaryGraph(wts: Omit<BoundaryWeights, 'stage2'> & { stage2?: MlpWeights }, featuresOnly: boolean | 2 | 3 = false): GraphBuilder {
+/** The whole model; with `featuresOnly`, the graph stops at the stage-2 features (training). */
+export function buildBoundaryGraph(wts: Omit<BoundaryWeights, 'stage2'> & { stage2?: MlpWeights }, featuresOnly = false): GraphBuilder {
   const g = new GraphBuilder('fieldmark-boundary');
   const x = g.input({ name: INPUT_NAME, type: 'float', shape: [1, wts.bank.channels, 'height', 'width'] });
   const [hidden, out1] = stage1(g, x, wts.bank, wts.stage1);
-  const f2 = contextGraph(g, hidden, out1, wts.context);
-  if (featuresOnly === true || featuresOnly === 2 || !wts.stage2) {
+  if (featuresOnly || !wts.stage2) {
+    const f2 = contextGraph(g, hidden, out1, wts.context);
     g.op('Identity', [f2], {}, STAGE2_FEATURES);
     g.output({ name: STAGE2_FEATURES, type: 'float', shape: [1, 'features', 'height', 'width'] });
     return g;
   }
-  const [hidden2, logits2] = mlp(g, f2, wts.stage2);
-  if (featuresOnly === 3 || wts.stage3) {
-    const out2 = g.op('Sigmoid', [logits2]);
-    // stage 3: [stage-2 hidden, stage-2 maps, lines, smoothed (context.ts order), stage-1 maps]
-    const f3 = g.op('Concat', [contextGraph(g, hidden2, out2, wts.context), out1], { axis: int(1) });
-    if (featuresOnly === 3 || !wts.stage3) {
-      g.op('Identity', [f3], {}, STAGE3_FEATURES);
-      g.output({ name: STAGE3_FEATURES, type: 'float', shape: [1, 'features', 'height', 'width'] });
-      return g;
-    }
-    const [, logits3] = mlp(g, f3, wts.stage3);
-    g.op('Sigmoid', [logits3], {}, OUTPUT_NAME);
-  } else {
-    g.op('Sigmoid', [logits2], {}, OUTPUT_NAME);
-  }
+  const f2 = contextGraph(g, hidden, out1, wts.context);
+  const [, logits2] = mlp(g, f2, wts.stage2);
+  g.op('Sigmoid', [logits2], {}, OUTPUT_NAME);
   g.output({ name: OUTPUT_NAME, type: 'float', shape: [1, 2, 'height', 'width'] });
   return g;
 }
