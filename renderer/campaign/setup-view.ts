@@ -9,7 +9,8 @@ import type { CampaignInfo } from '../../src/common/api/campaign-contract';
 import type { FieldmarkApi } from '../../src/common/api/contract';
 import { isApiError } from '../../src/common/api/errors';
 import type { Store } from '../state/store';
-import { h, isTyping } from '../ui/dom';
+import { h } from '../ui/dom';
+import { StaffOverlay } from '../ui/overlay';
 import { CampaignForm } from './campaign-form';
 import { FormStatus, message } from './form-ui';
 import { PeopleForm } from './people-form';
@@ -20,10 +21,6 @@ export interface SetupViewActions {
   changed(): void;
 }
 
-export function isStaff(role: string | undefined): boolean {
-  return role === 'admin' || role === 'supervisor';
-}
-
 export class SetupView {
   readonly button: HTMLButtonElement;
   readonly el: HTMLElement;
@@ -31,6 +28,7 @@ export class SetupView {
   private readonly sites: SitesForm;
   private readonly people: PeopleForm;
   private readonly status = new FormStatus('setup-status');
+  private readonly overlay: StaffOverlay;
 
   constructor(
     private readonly store: Store,
@@ -66,33 +64,22 @@ export class SetupView {
       ),
       h('div', { class: 'setup-body' }, h('div', { class: 'setup-col' }, this.campaign.el, this.sites.qualificationEl), h('div', { class: 'setup-col' }, this.sites.el, this.people.el)),
     );
+    this.overlay = new StaffOverlay(this.button, this.el, 'setup', () => void this.load());
     store.subscribe((s, prev) => {
       if (s.info !== prev.info) {
         const role = s.info?.user.role;
-        this.button.hidden = !isStaff(role);
         if (role) this.people.setCaller(role);
-        if (this.button.hidden) this.toggle(false);
-      }
-    });
-    document.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape' && this.open && !isTyping(e.target) && !e.defaultPrevented) {
-        this.toggle(false);
-        e.preventDefault();
+        this.overlay.setRole(role);
       }
     });
   }
 
   get open(): boolean {
-    return !this.el.hidden;
+    return this.overlay.open;
   }
 
-  toggle(open: boolean = !this.open): void {
-    if (open && this.button.hidden) return;
-    this.el.hidden = !open;
-    this.button.classList.toggle('is-open', open);
-    this.button.setAttribute('aria-expanded', String(open));
-    document.body.dataset['setup'] = String(open);
-    if (open) void this.load();
+  toggle(open?: boolean): void {
+    this.overlay.toggle(open);
   }
 
   /** Reads the campaign (NOT_FOUND: none yet → the create form) and the people. */

@@ -9,7 +9,8 @@
 import type { AssignmentStatus, FieldmarkApi } from '../../src/common/api/contract';
 import type { Transfer } from '../api/transfer';
 import type { Store } from '../state/store';
-import { h, isTyping } from '../ui/dom';
+import { h } from '../ui/dom';
+import { StaffOverlay } from '../ui/overlay';
 import { LabelsForm, SceneForm, SitesForm } from './import-forms';
 
 export interface TransferViewDeps {
@@ -29,6 +30,7 @@ function message(e: unknown): string {
 export class TransferView {
   readonly button: HTMLButtonElement;
   readonly el: HTMLElement;
+  private readonly overlay: StaffOverlay;
   private readonly labels: LabelsForm;
   private readonly sites: SitesForm;
   private readonly scene: SceneForm;
@@ -80,31 +82,18 @@ export class TransferView {
       h('div', { class: 'tx-grid' }, this.labels.el, exportCard, this.sites.el, this.scene.el),
     );
 
+    this.overlay = new StaffOverlay(this.button, this.el, 'transfer', () => void this.load());
     deps.store.subscribe((s, prev) => {
-      if (s.info === prev.info) return;
-      const r = s.info?.user.role;
-      this.button.hidden = !(r === 'admin' || r === 'supervisor');
-      if (this.button.hidden) this.toggle(false);
-    });
-    document.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape' && this.open && !isTyping(e.target) && !e.defaultPrevented) {
-        this.toggle(false);
-        e.preventDefault();
-      }
+      if (s.info !== prev.info) this.overlay.setRole(s.info?.user.role);
     });
   }
 
   get open(): boolean {
-    return !this.el.hidden;
+    return this.overlay.open;
   }
 
-  toggle(open: boolean = !this.open): void {
-    if (open && this.button.hidden) return;
-    this.el.hidden = !open;
-    this.button.classList.toggle('is-open', open);
-    this.button.setAttribute('aria-expanded', String(open));
-    document.body.dataset['transfer'] = String(open);
-    if (open) void this.load();
+  toggle(open?: boolean): void {
+    this.overlay.toggle(open);
   }
 
   /** The campaign's categories and labellers for the labels form. */
