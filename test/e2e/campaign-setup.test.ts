@@ -33,16 +33,7 @@ describe.skipIf(!hasChromium)('sign-in and campaign setup in the UI (headless Ch
   let labellerId = '';
 
   /** POST /api/<method> with a Bearer token (network mode). */
-  async function call<T>(token: string | null, method: string, ...args: unknown[]): Promise<T> {
-    const res = await fetch(`${serve.origin}/api/${method}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ args }),
-    });
-    const env = (await res.json()) as { ok: boolean; value?: T; error?: { code: string; message: string } };
-    if (!env.ok) throw new Error(`${method}: ${env.error?.code} ${env.error?.message}`);
-    return env.value as T;
-  }
+  const call = <T>(token: string | null, method: string, ...args: unknown[]): Promise<T> => serve.apiAs<T>(token, method, ...args);
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'fieldmark-e2e-setup-'));

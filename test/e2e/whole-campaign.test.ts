@@ -51,12 +51,7 @@ describe.skipIf(!hasChromium)('a whole campaign in the UI: set up, two labellers
   const work: Record<string, { q: number; n: number }> = {};
   let supToken = '';
 
-  async function call<T>(method: string, ...args: unknown[]): Promise<T> {
-    const res = await fetch(`${serve.origin}/api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${supToken}` }, body: JSON.stringify({ args }) });
-    const env = (await res.json()) as { ok: boolean; value?: T; error?: { code: string; message: string } };
-    if (!env.ok) throw new Error(`${method}: ${env.error?.code} ${env.error?.message}`);
-    return env.value as T;
-  }
+  const call = <T>(method: string, ...args: unknown[]): Promise<T> => serve.apiAs<T>(supToken, method, ...args);
 
   function query<T>(sql: string, ...params: unknown[]): T[] {
     const db = new Database(dbPath, { readonly: true, fileMustExist: true });
@@ -236,10 +231,8 @@ describe.skipIf(!hasChromium)('a whole campaign in the UI: set up, two labellers
       // the hidden Q site looked like any other site to them
       for (const key of ['ama', 'kofi']) {
         const token = await pages[key]!.evaluate(() => sessionStorage.getItem('fieldmark.token'));
-        const res = await fetch(`${serve.origin}/api/getSite`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify({ args: [qSite] }) });
-        expect(((await res.json()) as { value: TaskState['site'] }).value.cls).toBe(2);
-        const ref = await fetch(`${serve.origin}/api/listReferenceLabels`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify({ args: [qSite] }) });
-        expect(ref.status).toBe(403);
+        expect((await serve.apiAs<TaskState['site']>(token, 'getSite', qSite)).cls).toBe(2);
+        await expect(serve.apiAs(token, 'listReferenceLabels', qSite)).rejects.toThrow('FORBIDDEN');
       }
       const ama2 = await mapNextTask(pages['ama']!, (c) => field(c));
       const kofi2 = await mapNextTask(pages['kofi']!, (c) => [c[0] + 0.0003, c[1] + 0.0003, c[0] + 0.0023, c[1] + 0.0023]);

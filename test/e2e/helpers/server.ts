@@ -52,6 +52,8 @@ export interface RunningServe {
   stderr: () => string;
   /** POST /api/<method> from the test itself (to know what the UI should show). */
   api<T>(method: string, ...args: unknown[]): Promise<T>;
+  /** The same with a Bearer token (network mode); failures throw "<method>: <CODE> <message>". */
+  apiAs<T>(token: string | null, method: string, ...args: unknown[]): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -86,14 +88,22 @@ export async function startServe(db: string, timeoutMs = 30_000, extraArgs: stri
     origin,
     child,
     stderr: () => err,
-    async api<T>(method: string, ...args: unknown[]): Promise<T> {
-      const res = await fetch(`${origin}/api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ args }) });
-      const env = (await res.json()) as { ok: boolean; value?: T; error?: { message: string } };
-      if (!env.ok) throw new Error(`${method}: ${env.error?.message}`);
-      return env.value as T;
+    api<T>(method: string, ...args: unknown[]): Promise<T> {
+      return apiAs<T>(origin, null, method, args, false);
+    },
+    apiAs<T>(token: string | null, method: string, ...args: unknown[]): Promise<T> {
+      return apiAs<T>(origin, token, method, args, true);
     },
     stop: () => stopChild(child),
   };
+}
+
+async function apiAs<T>(origin: string, token: string | null, method: string, args: unknown[], withCode: boolean): Promise<T> {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) };
+  const res = await fetch(`${origin}/api/${method}`, { method: 'POST', headers, body: JSON.stringify({ args }) });
+  const env = (await res.json()) as { ok: boolean; value?: T; error?: { code: string; message: string } };
+  if (!env.ok) throw new Error(withCode ? `${method}: ${env.error?.code} ${env.error?.message}` : `${method}: ${env.error?.message}`);
+  return env.value as T;
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
