@@ -32,6 +32,7 @@ interface Item {
 interface Walk {
   taskId: string;
   sceneId: string;
+  otherSceneIds: string[];
   bbox: BBox;
   model: { id: string; version: string };
   provider: string;
@@ -130,7 +131,7 @@ export class ProposeMode implements Mode {
       // only fields that touch the site cell are to be mapped (the outside-cell rule)
       const touching = r.proposals.filter((p) => boxesMeet(bboxOf(p.polygon), cell));
       const items = touching.map((raw) => ({ id: `p${Date.now().toString(36)}${(this.seq++).toString(36)}`, raw, polygon: null, joinedFor: null, shownAt: 0 }));
-      this.walk = { taskId: task, sceneId: scene, bbox, model: { id: r.provenance.model.id, version: r.provenance.model.version }, provider: r.provenance.executionProvider, items };
+      this.walk = { taskId: task, sceneId: scene, otherSceneIds: r.provenance.otherSceneIds, bbox, model: { id: r.provenance.model.id, version: r.provenance.model.version }, provider: r.provenance.executionProvider, items };
       this.state = 'walking';
       this.currentId = null;
       this.derive();
@@ -228,7 +229,8 @@ export class ProposeMode implements Mode {
     d['proposalScore'] = score.toFixed(2);
     if (this.currentId) d['proposalId'] = this.currentId;
     else delete d['proposalId'];
-    const model = this.walk ? ` (${this.walk.model.id} ${this.walk.model.version} on ${this.walk.provider})` : '';
+    const dates = this.walk?.otherSceneIds.length ? `, with ${this.walk.otherSceneIds.join(', ')}` : '';
+    const model = this.walk ? ` (${this.walk.model.id} ${this.walk.model.version} on ${this.walk.provider}${dates})` : '';
     this.counter = this.state === 'walking' ? `Proposal ${index} of ${count} · confidence ${score.toFixed(2)}` : this.state === 'done' ? 'No proposals left' : null;
     this.ctx.hint(
       this.state === 'walking'
@@ -256,6 +258,7 @@ export class ProposeMode implements Mode {
     const w = this.walk!;
     return {
       sceneId: w.sceneId,
+      ...(w.otherSceneIds.length ? { otherSceneIds: [...w.otherSceneIds] } : {}),
       model: w.model.id,
       version: w.model.version,
       provider: w.provider,

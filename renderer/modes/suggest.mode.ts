@@ -106,7 +106,8 @@ export class SuggestMode implements Mode {
     d['suggestion'] = this.state;
     if (this.current) d['suggestionId'] = this.current.id;
     else delete d['suggestionId'];
-    const model = this.info ? ` (${this.info})` : '';
+    const others = this.state === 'preview' ? (this.current?.result.provenance.otherSceneIds ?? []) : [];
+    const model = this.info ? ` (${this.info}${others.length ? `, with ${others.join(', ')}` : ''})` : '';
     this.ctx.hint(
       this.state === 'preview'
         ? `Suggestion${model}: Enter / A accepts, Delete / X rejects, Alt+click excludes a spot, Esc drops it`
@@ -176,6 +177,7 @@ export class SuggestMode implements Mode {
     const pv = s.result.provenance;
     return {
       sceneId: pv.sceneId,
+      ...(pv.otherSceneIds.length ? { otherSceneIds: [...pv.otherSceneIds] } : {}),
       model: pv.model.id,
       version: pv.model.version,
       provider: pv.executionProvider,

@@ -30,6 +30,20 @@ describe.skipIf(!BUILT)('fieldmark suggest', () => {
     expect(typeof v.ms).toBe('number');
   });
 
+  it('--also: another date of the same grid is averaged in and named', async () => {
+    const other = join(dir, 'fields-later.tif');
+    await writeTestImage(other, 300, 300, fieldsScene);
+    const [lon, lat] = at(50, 45);
+    const r = runCli(['suggest', '--image', image, '--also', other, '--lon', String(lon), '--lat', String(lat), '--cpu', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).otherDates).toEqual([other]);
+    const text = runCli(['suggest', '--image', image, '--also', other, '--lon', String(lon), '--lat', String(lat), '--cpu']);
+    expect(text.stdout).toMatch(/with 1 other date/);
+    const bad = runCli(['suggest', '--image', image, '--also-mask', other, '--lon', String(lon), '--lat', String(lat)]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/1 --also-mask for 0 --also image/);
+  });
+
   it('whole-view proposals and --info', () => {
     const [w, s] = at(0, 300), [e, n] = at(300, 0);
     const r = runCli(['suggest', '--image', image, '--view', `${w},${s},${e},${n}`, '--min-area', '5000', '--json']);

@@ -1,24 +1,37 @@
 /**
  * The suggestion methods of the API, in-process through dispatch and over HTTP: a click on a
  * scene gives a polygon with its provenance; a labeller reaches only the scenes of their sites;
- * proposals drop fields already mapped; arguments are validated; retraining is staff-only.
+ * proposals drop fields already mapped; arguments are validated; retraining is staff-only; the
+ * campaign's other dates of the scene's grid are used (and named) where the caller sees them.
  */
+import { copyFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller } from '../../src/common/api/contract';
 import { overlapM2 } from '../../src/common/suggest/geo';
 import { openService } from '../../src/node/service/open-service';
 import type { FieldmarkService } from '../../src/node/service/fieldmark-service';
 import type { RunningServer } from '../../src/node/server/http-server';
+import { openDatabase } from '../../src/node/store/database';
+import { insertSite, sceneById, insertScene } from '../../src/node/store/site.repo';
 import { MINI, makeMiniCampaign, square } from '../fixtures/mini-campaign';
 import { httpRaw, inProcessClient, inProcessRaw, startTestServer } from './transports';
 
 const ADMIN: Caller = { userId: null, role: 'admin' };
 const LAB_A: Caller = { userId: MINI.labellerA, role: 'labeller' };
+const OFF_SEASON = 'scene-2024-12-15';
 
 let service: FieldmarkService;
 let server: RunningServer;
 beforeAll(async () => {
   const { db } = await makeMiniCampaign();
+  // an off-season date of the same quad, on a site no labeller has
+  copyFileSync(join(dirname(db), 'scene.tif'), join(dirname(db), 'scene-dry.tif'));
+  const raw = openDatabase(db);
+  const first = sceneById(raw, MINI.scene)!;
+  insertScene(raw, { ...first, id: OFF_SEASON, path: 'scene-dry.tif', date: '2024-12-15', season: 'off' });
+  insertSite(raw, { id: 'site-dry-only', campaignId: 'mini', cls: 2, cell: square(-0.9, 9.39, 0.005), sceneIds: [OFF_SEASON] });
+  raw.close();
   service = await openService({ dbPath: db });
   server = await startTestServer(service);
 });
@@ -83,6 +96,22 @@ describe('suggestAt / proposeView / getSuggestionInfo', () => {
       const bad = await call('proposeView', [MINI.scene, [1, 2, 0, 3]]);
       expect(bad.ok ? null : bad.error.code).toBe('BAD_ARGUMENTS');
     }
+  });
+
+  it("the scene's other dates on its grid are averaged in and named, where the caller sees them", async () => {
+    const [lon, lat] = at(96, 160);
+    const staff = inProcessClient(service, ADMIN);
+    const r = await staff.suggestAt(MINI.scene, { lon, lat });
+    expect(r.provenance.otherSceneIds).toEqual([OFF_SEASON]);
+    expect((await staff.suggestAt(MINI.scene, { lon, lat, otherDates: false })).provenance.otherSceneIds).toEqual([]);
+    const bbox: [number, number, number, number] = [-0.9195, 9.381, -0.9005, 9.4015];
+    expect((await staff.proposeView(MINI.scene, bbox)).provenance.otherSceneIds).toEqual([OFF_SEASON]);
+    expect((await staff.proposeView(MINI.scene, bbox, { otherDates: false })).provenance.otherSceneIds).toEqual([]);
+    // the labeller has no site with the off-season scene: it is not used for them
+    const lab = inProcessClient(service, LAB_A);
+    expect((await lab.suggestAt(MINI.scene, { lon, lat })).provenance.otherSceneIds).toEqual([]);
+    const bad = await inProcessRaw(service, ADMIN)('suggestAt', [MINI.scene, { lon, lat, otherDates: 'yes' }]);
+    expect(bad.ok ? null : bad.error.code).toBe('BAD_ARGUMENTS');
   });
 
   it('a click outside the scene is BAD_INPUT with one line', async () => {

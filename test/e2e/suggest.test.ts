@@ -125,11 +125,14 @@ describe.skipIf(!hasChromium)('suggest mode (headless Chromium + fieldmark serve
     const run = ring.some((p, i) => i + 1 < ring.length && av.has(key(p)) && av.has(key(ring[i + 1]!)));
     expect(run, 'shares a border vertex run with the first field').toBe(true);
     expect(log).toHaveLength(1);
-    const cmd = JSON.parse(log[0]!.command) as { provenance: string; suggestion: { model: string; version: string; provider: string; prompt: { lon: number } } };
+    const cmd = JSON.parse(log[0]!.command) as { provenance: string; suggestion: { sceneId: string; otherSceneIds?: string[]; model: string; version: string; provider: string; prompt: { lon: number } } };
     expect(cmd.provenance).toBe('suggested');
     expect(cmd.suggestion.model).toBeTruthy();
     expect(cmd.suggestion.provider).toBeTruthy();
     expect(cmd.suggestion.prompt.lon).toBeCloseTo(lon, 4);
+    // the demo site has both NICFI seasons on one grid: the other one was averaged in
+    expect(cmd.suggestion.otherSceneIds).toHaveLength(1);
+    expect(cmd.suggestion.otherSceneIds![0]).not.toBe(cmd.suggestion.sceneId);
     expect(await page.locator('#suggest-info').textContent()).toContain(cmd.suggestion.model);
 
     await page.keyboard.press('Control+z');

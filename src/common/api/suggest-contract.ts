@@ -20,6 +20,11 @@ export interface SuggestPrompt {
   model?: string;
   /** most vertices of the polygon (default 60) */
   vertexBudget?: number;
+  /**
+   * use the campaign's other dates of the scene's grid too (e.g. the off-season quad beside the
+   * growing-season one; their maps are averaged in): default true
+   */
+  otherDates?: boolean;
 }
 
 export interface SuggestionModel {
@@ -31,6 +36,8 @@ export interface SuggestionModel {
 /** What made a suggestion: stored with an accepted suggestion (edit log provenance). */
 export interface SuggestionProvenance {
   sceneId: string;
+  /** the other dates whose maps were averaged in (SuggestPrompt.otherDates) */
+  otherSceneIds: string[];
   model: SuggestionModel;
   executionProvider: string;
   prompt: { lon?: number; lat?: number; negatives?: [number, number][]; box?: BBox };
@@ -56,6 +63,8 @@ export interface ProposeViewOptions {
   assignmentId?: number;
   /** drop proposals overlapping existing fields by more than this share of their area (default 0.2) */
   maxOverlap?: number;
+  /** SuggestPrompt.otherDates (default true) */
+  otherDates?: boolean;
 }
 
 export interface ViewProposal {

@@ -29,6 +29,7 @@ export const SUGGEST_METHODS = {
           box: bbox.optional(),
           model: modelId.optional(),
           vertexBudget: z.number().int().min(4).max(10_000).optional(),
+          otherDates: z.boolean().optional(),
         })
         .refine((p) => (p.lon === undefined) === (p.lat === undefined), 'give both lon and lat, or neither')
         .refine((p) => p.lon !== undefined || p.box !== undefined, 'a click (lon, lat) or a box is needed'),
@@ -46,6 +47,7 @@ export const SUGGEST_METHODS = {
           max: z.number().int().min(1).max(2000).optional(),
           assignmentId: z.number().int().positive().optional(),
           maxOverlap: z.number().min(0).max(1).optional(),
+          otherDates: z.boolean().optional(),
         })
         .optional(),
     ]),

@@ -43,6 +43,7 @@ const line = z.array(xy).min(2, 'a line needs at least 2 points').max(MAX_EDIT_R
 const suggestionMeta = z
   .strictObject({
     sceneId: categoryId,
+    otherSceneIds: z.array(categoryId).max(16).optional(),
     model: categoryId,
     version: z.string().max(64),
     provider: z.string().max(64),

@@ -115,6 +115,8 @@ export interface RejectSuggestionCommand {
  */
 export interface SuggestionMeta {
   sceneId: string;
+  /** other dates whose maps were averaged in (absent: the scene alone) */
+  otherSceneIds?: string[];
   model: string;
   version: string;
   provider: string;

@@ -89,6 +89,23 @@ export function sceneSummary(s: SceneRecord): SceneSummary {
   };
 }
 
+/**
+ * The campaign's other scenes with the same CRS, size and footprint as `scene` (other dates of
+ * one grid, e.g. the monthly quads of one NICFI quad id), oldest first.
+ */
+export function otherDatesOf(db: Db, scene: SceneRecord): SceneRecord[] {
+  const [a, b, c, d] = scene.bounds4326;
+  const eps = 1e-7;
+  const rows = db
+    .prepare(
+      `SELECT * FROM scenes WHERE campaign_id = ? AND id <> ? AND crs = ? AND width = ? AND height = ?
+         AND abs(min_lon - ?) < ? AND abs(min_lat - ?) < ? AND abs(max_lon - ?) < ? AND abs(max_lat - ?) < ?
+       ORDER BY date, id`,
+    )
+    .all(scene.campaignId, scene.id, scene.crs, scene.width, scene.height, a, eps, b, eps, c, eps, d, eps) as SceneRow[];
+  return rows.map(toScene);
+}
+
 export function scenesOfSite(db: Db, siteId: string): SceneRecord[] {
   const rows = db
     .prepare('SELECT sc.* FROM scenes sc JOIN site_scenes ss ON ss.scene_id = sc.id WHERE ss.site_id = ? ORDER BY sc.date, sc.id')

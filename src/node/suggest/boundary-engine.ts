@@ -1,10 +1,13 @@
 /**
  * The boundary-model engine: window -> preprocess (boundary/preprocess.ts) -> ONNX (boundary +
  * extent maps) -> basins (common/suggest/watershed.ts), cached per window; a click then grows a
- * region over the basins in a few milliseconds (common/suggest/segment.ts).
+ * region over the basins in a few milliseconds (common/suggest/segment.ts). Other dates of the
+ * same window (the host's `also`) are run too and their maps averaged (common/suggest/fuse-dates.ts).
  */
 import * as ort from 'onnxruntime-node';
 import { ApiError } from '../../common/api/errors';
+import { fuseDates } from '../../common/suggest/fuse-dates';
+import type { BoundaryMap } from '../../common/suggest/watershed';
 import { clickRegion, proposalMask, proposeRegions, segmenter, type PixelPrompt, type RegionMask, type Segmenter } from '../../common/suggest/segment';
 import { INPUT_CHANNELS, preprocess } from './boundary/preprocess';
 import { WindowCache, type EngineInfo, type ProcessedWindow, type SuggestionEngine } from './engine';
@@ -101,33 +104,51 @@ export class BoundaryEngine implements SuggestionEngine {
     }
   }
 
-  async processWindow(win: ImageWindow): Promise<BoundaryWindow> {
-    const hit = this.cache.get(win.key);
+  /** Preprocess + model: the boundary and extent maps of one window (unusable pixels: boundary 1, extent 0). */
+  private async maps(win: ImageWindow): Promise<{ map: BoundaryMap; pre: ReturnType<typeof preprocess> }> {
+    const pre = preprocess(win.bands, win.width, win.height, { nodata: win.nodata, cloud: win.cloud, reflectanceScale: this.manifest.normalisation.reflectanceScale });
+    const N = win.width * win.height;
+    let boundary = new Float32Array(N).fill(1), extent = new Float32Array(N);
+    if (pre.validFraction >= 0.02) {
+      const maps = await this.run(pre.input, win.width, win.height);
+      boundary = maps.slice(0, N);
+      extent = maps.slice(N, 2 * N);
+      for (let i = 0; i < N; i++) if (!pre.valid[i]) { boundary[i] = 1; extent[i] = 0; }
+    }
+    return { map: { width: win.width, height: win.height, boundary, extent, valid: pre.valid, channels: pre.input }, pre };
+  }
+
+  async processWindow(win: ImageWindow, others: ImageWindow[] = []): Promise<BoundaryWindow> {
+    const dates = others.filter((o) => o.width === win.width && o.height === win.height);
+    const key = [win.key, ...dates.map((o) => o.key)].join('+');
+    const hit = this.cache.get(key);
     if (hit) return hit;
     const t0 = performance.now();
-    const norm = this.manifest.normalisation;
-    const pre = preprocess(win.bands, win.width, win.height, { nodata: win.nodata, cloud: win.cloud, reflectanceScale: norm.reflectanceScale });
-    if (pre.validFraction < 0.02) {
+    const main = await this.maps(win);
+    const all = [main.map];
+    for (const o of dates) all.push((await this.maps(o)).map);
+    const map = fuseDates(all);
+    let usable = 0;
+    for (let i = 0; i < map.valid.length; i++) usable += map.valid[i]!;
+    const validFraction = usable / map.valid.length;
+    if (validFraction < 0.02) {
+      const pre = main.pre;
       const why = pre.nodataFraction >= pre.cloudFraction ? `${Math.round(pre.nodataFraction * 100)}% no-data` : `${Math.round(pre.cloudFraction * 100)}% cloud`;
       throw new ApiError('BAD_INPUT', `no usable pixels in the window around the click (${why}): nothing to trace there`);
     }
-    const N = win.width * win.height;
-    const maps = await this.run(pre.input, win.width, win.height);
-    const boundary = maps.slice(0, N), extent = maps.slice(N, 2 * N);
-    for (let i = 0; i < N; i++) if (!pre.valid[i]) { boundary[i] = 1; extent[i] = 0; }
     const pp = this.manifest.postprocess;
-    const seg = segmenter({ width: win.width, height: win.height, boundary, extent, valid: pre.valid, channels: pre.input }, pp.merge, pp);
+    const seg = segmenter(map, pp.merge, pp);
     const pw: BoundaryWindow = {
-      key: win.key,
+      key,
       width: win.width,
       height: win.height,
-      validFraction: pre.validFraction,
-      cloudFraction: pre.cloudFraction,
-      nodataFraction: pre.nodataFraction,
+      validFraction,
+      cloudFraction: main.pre.cloudFraction,
+      nodataFraction: main.pre.nodataFraction,
       ms: performance.now() - t0,
       seg,
     };
-    this.cache.set(win.key, pw);
+    this.cache.set(key, pw);
     return pw;
   }
 

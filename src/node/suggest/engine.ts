@@ -36,8 +36,12 @@ export interface ProcessedWindow {
 
 export interface SuggestionEngine {
   readonly info: EngineInfo;
-  /** Processes (or returns the cached state of) a window; throws ApiError BAD_INPUT for a window with no usable pixels. */
-  processWindow(win: ImageWindow): Promise<ProcessedWindow>;
+  /**
+   * Processes (or returns the cached state of) a window; `others` are the same window in other
+   * dates (same grid and box), used where the engine can (the boundary model averages their
+   * maps; SAM ignores them). Throws ApiError BAD_INPUT for a window with no usable pixels.
+   */
+  processWindow(win: ImageWindow, others?: ImageWindow[]): Promise<ProcessedWindow>;
   /** The cached state of a window, if it is still cached. */
   cached(key: string): ProcessedWindow | undefined;
   /** The field at a prompt (window pixels); throws PromptError for a prompt that cannot be answered. */

@@ -13,7 +13,7 @@ import { builtinModelsDir, sha256 } from './model-manifest';
 export const TEST_GEO = { epsg: 32630, originX: 400020, originY: 1040010, pixelSizeX: 3, pixelSizeY: 3 };
 
 /** A 4-band uint16 COG (blue, green, red, nir) from a pixel function. */
-export async function writeTestImage(path: string, width: number, height: number, px: (x: number, y: number) => [number, number, number, number], nodata = 0): Promise<void> {
+export async function writeTestImage(path: string, width: number, height: number, px: (x: number, y: number) => [number, number, number, number], nodata = 0, geo = TEST_GEO): Promise<void> {
   const bands = [0, 1, 2, 3].map(() => new Uint16Array(width * height));
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -21,7 +21,7 @@ export async function writeTestImage(path: string, width: number, height: number
       for (let c = 0; c < 4; c++) bands[c]![y * width + x] = v[c]!;
     }
   }
-  await writeCog(path, { width, height, dtype: 'uint16', bands, geo: TEST_GEO, nodata, bandDescriptions: ['blue', 'green', 'red', 'nir'] });
+  await writeCog(path, { width, height, dtype: 'uint16', bands, geo, nodata, bandDescriptions: ['blue', 'green', 'red', 'nir'] });
 }
 
 /** Fields of two crops on bare soil, with a grass margin: a scene the boundary model can read. */

@@ -16,11 +16,26 @@ export interface HostOptions {
   threads?: number;
 }
 
+/** other dates used at most (each costs one model run per window) */
+export const MAX_OTHER_DATES = 8;
+
+/** Another date of the same place (e.g. the off-season quad of a growing-season one). */
+export interface OtherDate {
+  image: string;
+  mask?: string | null;
+}
+
 export interface SuggestRequest {
   /** path or http(s) URL of a 4-band (blue, green, red, nir) GeoTIFF / COG */
   image: string;
   /** its UDM2 / UDM mask, if any */
   mask?: string | null;
+  /**
+   * other dates on the same pixel grid: their boundary and extent maps are averaged with the
+   * image's (a border seen in one season only still counts); images on another grid are not
+   * used (a warning says so)
+   */
+  also?: OtherDate[];
   lon?: number;
   lat?: number;
   /** negative clicks, [lon, lat] */
@@ -51,12 +66,16 @@ export interface SuggestResponse {
   /** total; reading + processing the window (0 when cached); the click; tracing the polygon */
   ms: { total: number; window: number; click: number; polygon: number };
   window: WindowReport;
+  /** the `also` images whose maps were averaged in (those on the image's grid) */
+  otherDates: string[];
   warnings: string[];
 }
 
 export interface ProposeRequest {
   image: string;
   mask?: string | null;
+  /** other dates on the same grid (SuggestRequest.also) */
+  also?: OtherDate[];
   /** the view, [minLon, minLat, maxLon, maxLat] */
   bbox: [number, number, number, number];
   model?: string;
@@ -77,6 +96,9 @@ export interface Proposal {
 export interface ProposeResponse {
   proposals: Proposal[];
   windows: number;
+  /** the `also` images whose maps were averaged in (SuggestResponse.otherDates) */
+  otherDates: string[];
+  warnings: string[];
   model: EngineModelInfo;
   executionProvider: string;
   ms: number;
@@ -105,7 +127,9 @@ export interface WindowTiming {
   executionProvider: string;
   width: number;
   height: number;
-  /** read from the file, ms */
+  /** the window's dates (1 + the other dates on its grid) */
+  dates: number;
+  /** read from the file(s), ms */
   readMs: number;
   /** preprocess + model + basins, ms */
   processMs: number;

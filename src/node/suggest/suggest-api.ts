@@ -11,9 +11,10 @@ import type { AreaGeometry, BBox } from '../../common/geo/geojson';
 import { filterProposals } from '../../common/suggest/proposals';
 import { currentCampaign } from '../store/campaign.repo';
 import type { Db } from '../store/database';
-import { sceneById, type SceneRecord } from '../store/site.repo';
+import { otherDatesOf, sceneById, type SceneRecord } from '../store/site.repo';
 import { SuggestClient } from './client';
 import { providerOrder } from './providers';
+import { MAX_OTHER_DATES } from './protocol';
 import { campaignSuggestionTelemetry } from './telemetry-db';
 
 export class SuggestRuntime {
@@ -55,19 +56,41 @@ export async function closeSuggestRuntime(db: Db): Promise<void> {
 
 const isStaff = (c: Caller) => c.role === 'admin' || c.role === 'supervisor';
 
+function sees(db: Db, caller: Caller, sceneId: string): boolean {
+  return (
+    isStaff(caller) ||
+    (caller.userId !== null &&
+      db.prepare('SELECT 1 FROM site_scenes ss JOIN assignments a ON a.site_id = ss.site_id WHERE ss.scene_id = ? AND a.labeller_id = ?').get(sceneId, caller.userId) !== undefined)
+  );
+}
+
 function visibleScene(db: Db, caller: Caller, sceneId: string): SceneRecord {
   const scene = sceneById(db, sceneId);
-  const ok =
-    scene !== null &&
-    (isStaff(caller) ||
-      (caller.userId !== null &&
-        db.prepare('SELECT 1 FROM site_scenes ss JOIN assignments a ON a.site_id = ss.site_id WHERE ss.scene_id = ? AND a.labeller_id = ?').get(sceneId, caller.userId) !== undefined));
-  if (!scene || !ok) throw new ApiError('NOT_FOUND', `no scene ${sceneId}`);
+  if (!scene || !sees(db, caller, sceneId)) throw new ApiError('NOT_FOUND', `no scene ${sceneId}`);
   return scene;
 }
 
 function pathOf(db: Db, p: string): string {
   return /^https?:\/\//i.test(p) || isAbsolute(p) ? p : resolve(dirname(db.name), p);
+}
+
+/** The images of a scene and (unless turned off) of its other dates the caller sees, for the host. */
+function imagesOf(db: Db, caller: Caller, scene: SceneRecord, otherDates = true) {
+  const days = (d: string) => Date.parse(`${d}T00:00:00Z`) / 86_400_000;
+  // the dates nearest the scene's when a grid has many (a monthly series)
+  const others = otherDates
+    ? otherDatesOf(db, scene)
+        .filter((o) => sees(db, caller, o.id))
+        .sort((a, b) => Math.abs(days(a.date) - days(scene.date)) - Math.abs(days(b.date) - days(scene.date)) || a.date.localeCompare(b.date))
+        .slice(0, MAX_OTHER_DATES)
+    : [];
+  const image = (s: SceneRecord) => ({ image: pathOf(db, s.path), mask: s.maskPath ? pathOf(db, s.maskPath) : null });
+  return {
+    ...image(scene),
+    also: others.map(image),
+    /** scene ids of the images the host used */
+    idsOf: (used: string[]) => others.filter((o) => used.includes(pathOf(db, o.path))).map((o) => o.id),
+  };
 }
 
 /** The fields a proposal is compared with: an assignment's labels, or the labels the caller sees in the view. */
@@ -91,14 +114,16 @@ export function suggestApi(db: Db, caller: Caller): SuggestApi {
   return {
     suggestAt: async (sceneId: string, prompt: SuggestPrompt) => {
       const scene = visibleScene(db, caller, sceneId);
-      const r = await rt().get().suggest({ image: pathOf(db, scene.path), mask: scene.maskPath ? pathOf(db, scene.maskPath) : null, ...prompt });
+      const { otherDates, ...rest } = prompt;
+      const { idsOf, ...images } = imagesOf(db, caller, scene, otherDates);
+      const r = await rt().get().suggest({ ...images, ...rest });
       const { lon, lat, negatives, box } = prompt;
       return {
         polygon: r.polygon,
         score: r.score,
         areaM2: r.areaM2,
         vertices: r.vertices,
-        provenance: { sceneId, model: r.model, executionProvider: r.executionProvider, prompt: { lon, lat, negatives, box } },
+        provenance: { sceneId, otherSceneIds: idsOf(r.otherDates), model: r.model, executionProvider: r.executionProvider, prompt: { lon, lat, negatives, box } },
         ms: r.ms,
         warnings: r.warnings,
       };
@@ -107,13 +132,14 @@ export function suggestApi(db: Db, caller: Caller): SuggestApi {
       const scene = visibleScene(db, caller, sceneId);
       const minAreaM2 = currentCampaign(db)?.settings.minFieldAreaM2 ?? 0;
       const existing = existingFields(db, caller, bbox, opts.assignmentId);
-      const r = await rt().get().propose({ image: pathOf(db, scene.path), mask: scene.maskPath ? pathOf(db, scene.maskPath) : null, bbox, model: opts.model, minAreaM2 });
+      const { idsOf, ...images } = imagesOf(db, caller, scene, opts.otherDates);
+      const r = await rt().get().propose({ ...images, bbox, model: opts.model, minAreaM2 });
       const kept = filterProposals(r.proposals, existing, { minAreaM2, maxOverlap: opts.maxOverlap });
       return {
         proposals: kept.slice(0, opts.max ?? 300),
         minAreaM2,
         dropped: r.proposals.length - kept.length,
-        provenance: { sceneId, model: r.model, executionProvider: r.executionProvider, bbox },
+        provenance: { sceneId, otherSceneIds: idsOf(r.otherDates), model: r.model, executionProvider: r.executionProvider, bbox },
         ms: r.ms,
       };
     },

@@ -19,15 +19,26 @@ import { BoundaryEngine } from './boundary-engine';
 import type { EngineInfo, ProcessedWindow, SuggestionEngine } from './engine';
 import { chooseLevel, levelToLonLat, lonLatToLevel, pixelSizeM, placeWindow, readImageWindow, windowKey, workLevel, type WindowPlacement, type WorkLevel } from './image-window';
 import { findModel, listModels, modelDirs, type ModelEntry } from './model-manifest';
-import type { HostInfo, HostOptions, ProposeRequest, ProposeResponse, Proposal, SuggestRequest, SuggestResponse, WindowTiming } from './protocol';
+import { MAX_OTHER_DATES, type HostInfo, type HostOptions, type OtherDate, type ProposeRequest, type ProposeResponse, type Proposal, type SuggestRequest, type SuggestResponse, type WindowTiming } from './protocol';
 import type { ProviderOptions } from './providers';
 import { SamEngine } from './sam-engine';
 
 export const DEFAULT_MODEL = 'boundary-v1';
 const OVERLAP = 128;
 const MAX_VIEW_WINDOWS = 9;
+/** open images kept: enough that one request's images (itself, its mask, its other dates and masks) are never closed under it */
+const OPEN_IMAGES = 2 * (1 + MAX_OTHER_DATES) + 6;
 
 const round = (v: number) => Math.round(v * 1e9) / 1e9;
+
+/** An other date of the request, opened, on the image's working grid. */
+interface Dated {
+  /** as the request named it */
+  image: string;
+  img: OpenedImage;
+  mask: OpenedImage | null;
+  level: WorkLevel;
+}
 
 export class SuggestHost {
   private readonly dirs: string[];
@@ -84,7 +95,7 @@ export class SuggestHost {
       p = openImage(path);
       this.images.set(path, p);
       p.catch(() => this.images.delete(path));
-      if (this.images.size > 6) {
+      if (this.images.size > OPEN_IMAGES) {
         const [k, old] = this.images.entries().next().value as [string, Promise<OpenedImage>];
         this.images.delete(k);
         void old.then((i) => i.close()).catch(() => undefined);
@@ -117,12 +128,44 @@ export class SuggestHost {
     return workLevel(img, chooseLevel(img, w.pixelSizeM[1] * 1.25), w.resample);
   }
 
-  private async window(engine: SuggestionEngine, img: OpenedImage, mask: OpenedImage | null, p: WindowPlacement): Promise<{ pw: ProcessedWindow; ms: number; cached: boolean }> {
-    const hit = engine.cached(windowKey(img, p, mask));
+  /**
+   * The other dates of a request that lie on the image's working grid (same CRS, geotransform and
+   * size: e.g. the monthly quads of one NICFI quad id); the others are named in a warning.
+   */
+  private async otherDates(engine: SuggestionEngine, img: OpenedImage, level: WorkLevel, also: OtherDate[] | undefined, warnings: string[]): Promise<Dated[]> {
+    const out: Dated[] = [];
+    if (engine.info.model.kind !== 'boundary') return out; // SAM sees one image
+    const list = also ?? [];
+    if (list.length > MAX_OTHER_DATES) warnings.push(`${list.length} other dates given: the first ${MAX_OTHER_DATES} are used`);
+    for (const o of list.slice(0, MAX_OTHER_DATES)) {
+      if (o.image === img.location) continue;
+      let other: OpenedImage;
+      try {
+        other = await this.image(o.image);
+      } catch (e) {
+        warnings.push(`${o.image} is not used: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);
+        continue;
+      }
+      const ol = this.level(engine, other);
+      const same = other.crs.id === img.crs.id && ol.width === level.width && ol.height === level.height && ol.geoTransform.every((v, i) => Math.abs(v - level.geoTransform[i]!) <= 1e-9 * Math.max(1, Math.abs(v)));
+      if (!same) {
+        warnings.push(`${other.name} is on another pixel grid than ${img.name}: not used`);
+        continue;
+      }
+      out.push({ image: o.image, img: other, mask: o.mask ? await this.image(o.mask) : null, level: ol });
+    }
+    return out;
+  }
+
+  private async window(engine: SuggestionEngine, img: OpenedImage, mask: OpenedImage | null, p: WindowPlacement, dates: Dated[] = []): Promise<{ pw: ProcessedWindow; ms: number; cached: boolean }> {
+    const key = [windowKey(img, p, mask), ...dates.map((d) => windowKey(d.img, { level: d.level, box: p.box }, d.mask))].join('+');
+    const hit = engine.cached(key);
     if (hit) return { pw: hit, ms: 0, cached: true };
     const t0 = performance.now();
     const win = await readImageWindow(img, p, mask);
-    const pw = await engine.processWindow(win);
+    const others = [];
+    for (const d of dates) others.push(await readImageWindow(d.img, { level: d.level, box: p.box }, d.mask));
+    const pw = await engine.processWindow(win, others);
     return { pw, ms: performance.now() - t0, cached: false };
   }
 
@@ -148,9 +191,10 @@ export class SuggestHost {
       throw new ApiError('BAD_INPUT', `${where} lies outside ${img.name} (lon/lat bounds ${img.bounds4326.map((v) => v.toFixed(5)).join(', ')})`);
     }
     const size = engine.info.window.size;
-    let placement = placeWindow(level, ref[0], ref[1], size);
-    let { pw, ms: windowMs, cached } = await this.window(engine, img, mask, placement);
     const warnings: string[] = [];
+    const dates = await this.otherDates(engine, img, level, req.also, warnings);
+    let placement = placeWindow(level, ref[0], ref[1], size);
+    let { pw, ms: windowMs, cached } = await this.window(engine, img, mask, placement, dates);
     const promptFor = (pl: WindowPlacement): PixelPrompt => {
       const [x0, y0] = pl.box;
       const rel = (q: [number, number]): [number, number] => [q[0] - x0, q[1] - y0];
@@ -181,7 +225,7 @@ export class SuggestHost {
       const next = placeWindow(level, placement.box[0] + (bb[0] + bb[2]) / 2, placement.box[1] + (bb[1] + bb[3]) / 2, size);
       if (next.box.join() !== placement.box.join()) {
         placement = next;
-        const w2 = await this.window(engine, img, mask, placement);
+        const w2 = await this.window(engine, img, mask, placement, dates);
         pw = w2.pw;
         windowMs += w2.ms;
         cached = cached && w2.cached;
@@ -213,6 +257,7 @@ export class SuggestHost {
       executionProvider: engine.info.executionProvider,
       ms: { total: performance.now() - t0, window: cached ? 0 : windowMs, click: clickMs, polygon: performance.now() - t3 },
       window: { level: level.index, box: placement.box, pixelSizeM: Math.round(pixelSizeM(img, level) * 1000) / 1000, validFraction: pw.validFraction, cached },
+      otherDates: dates.map((d) => d.image),
       warnings,
     };
   }
@@ -246,13 +291,15 @@ export class SuggestHost {
       throw new ApiError('BAD_INPUT', `the view is too large for proposals: ${xs.length * ys.length} windows of ${size} px (at most ${maxWindows}); zoom in`);
     }
     const minArea = req.minAreaM2 ?? 0;
+    const warnings: string[] = [];
+    const dates = await this.otherDates(engine, img, level, req.also, warnings);
     const found: (Proposal & { bbox: [number, number, number, number] })[] = [];
     for (const y0 of ys) {
       for (const x0 of xs) {
         const pl: WindowPlacement = { level, box: [x0, y0, Math.min(level.width, x0 + size), Math.min(level.height, y0 + size)] };
         let pw: ProcessedWindow;
         try {
-          pw = (await this.window(engine, img, mask, pl)).pw;
+          pw = (await this.window(engine, img, mask, pl, dates)).pw;
         } catch (e) {
           if (e instanceof ApiError && e.code === 'BAD_INPUT' && xs.length * ys.length > 1) continue; // a cloudy tile among others
           throw e;
@@ -289,25 +336,30 @@ export class SuggestHost {
     return {
       proposals: found.slice(0, req.max ?? 300).map(({ bbox: _b, ...p }) => p),
       windows: xs.length * ys.length,
+      otherDates: dates.map((d) => d.image),
+      warnings,
       model: engine.info.model,
       executionProvider: engine.info.executionProvider,
       ms: performance.now() - t0,
     };
   }
 
-  /** Bench: one fresh window (never cached) around a point, read and processed. */
-  async timeWindow(req: { image: string; lon: number; lat: number; model?: string }): Promise<WindowTiming> {
+  /** Bench: one fresh window (never cached) around a point, read and processed (with its other dates, if given). */
+  async timeWindow(req: { image: string; lon: number; lat: number; model?: string; also?: OtherDate[] }): Promise<WindowTiming> {
     const engine = await this.engine(req.model);
     const img = await this.image(req.image);
     const level = this.level(engine, img);
+    const dates = await this.otherDates(engine, img, level, req.also, []);
     const [px, py] = lonLatToLevel(img, level)(req.lon, req.lat);
     const pl = placeWindow(level, px, py, engine.info.window.size);
     const t0 = performance.now();
     const win = await readImageWindow(img, pl, null);
+    const others = [];
+    for (const d of dates) others.push(await readImageWindow(d.img, { level: d.level, box: pl.box }, null));
     const t1 = performance.now();
-    win.key = `${win.key}|bench-${t1}`;
-    await engine.processWindow(win);
-    return { model: engine.info.model, executionProvider: engine.info.executionProvider, width: win.width, height: win.height, readMs: t1 - t0, processMs: performance.now() - t1 };
+    for (const w of [win, ...others]) w.key = `${w.key}|bench-${t1}`;
+    await engine.processWindow(win, others);
+    return { model: engine.info.model, executionProvider: engine.info.executionProvider, width: win.width, height: win.height, dates: 1 + dates.length, readMs: t1 - t0, processMs: performance.now() - t1 };
   }
 
   /** Drops loaded engines (after a model was retrained or a setting changed). */

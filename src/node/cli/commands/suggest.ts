@@ -1,7 +1,7 @@
 /**
  * `fieldmark suggest --image FILE|URL --lon X --lat Y [--box minx,miny,maxx,maxy] [--model ID]`
  * (CLI.md): the field polygon at a click, `{polygon, score, model, executionProvider, ms}`.
- * Also: `--view minx,miny,maxx,maxy` for whole-view proposals, `--info` for the models and the
+ * Also: `--also FILE` (other dates of the same grid, averaged in), `--view minx,miny,maxx,maxy` for whole-view proposals, `--info` for the models and the
  * execution providers, `--retrain --db FILE` to retrain the boundary model on a campaign's
  * accepted labels (adopted only when it beats the current one on held-out campaign labels),
  * `--telemetry --db FILE` for how its labellers decided on suggestions (suggest-telemetry.ts).
@@ -38,10 +38,12 @@ function checkBox(name: string, b: number[]): [number, number, number, number] {
 export const suggestCommand: CliCommand = {
   name: 'suggest',
   summary: 'proposes the field polygon at a click (or in a box), or every field in a view, with the boundary model or a SAM pair',
-  usage: '--image FILE|URL --lon X --lat Y [--box minx,miny,maxx,maxy] [--negative lon,lat ...] [--model ID] | --image FILE --view minx,miny,maxx,maxy | --info | --retrain --db FILE | --telemetry --db FILE',
+  usage: '--image FILE|URL [--also FILE ...] --lon X --lat Y [--box minx,miny,maxx,maxy] [--negative lon,lat ...] [--model ID] | --image FILE --view minx,miny,maxx,maxy | --info | --retrain --db FILE | --telemetry --db FILE',
   options: {
     image: { type: 'string', description: 'a 4-band (blue, green, red, nir) GeoTIFF / COG path or http(s) URL' },
     mask: { type: 'string', description: "the image's UDM2 (or legacy UDM) cloud mask" },
+    also: { type: 'string', multiple: true, description: 'another date of the same grid (repeatable): its boundary and extent maps are averaged in' },
+    'also-mask': { type: 'string', multiple: true, description: "the --also images' masks, in the same order" },
     lon: { type: 'string', description: 'longitude of the click' },
     lat: { type: 'string', description: 'latitude of the click' },
     box: { type: 'string', description: 'a box prompt minLon,minLat,maxLon,maxLat (alone or with the click)' },
@@ -99,13 +101,18 @@ export const suggestCommand: CliCommand = {
       if (typeof image !== 'string' || image === '') throw new ApiError('BAD_ARGUMENTS', 'suggest: --image FILE|URL is required');
       const path = isUrl(image) ? image : resolve(ctx.cwd, image);
       const mask = typeof opts['mask'] === 'string' ? (isUrl(opts['mask']) ? opts['mask'] : resolve(ctx.cwd, opts['mask'])) : null;
+      const where = (p: string) => (isUrl(p) ? p : resolve(ctx.cwd, p));
+      const alsoMasks = (opts['also-mask'] as string[] | undefined) ?? [];
+      const alsoImages = (opts['also'] as string[] | undefined) ?? [];
+      if (alsoMasks.length > alsoImages.length) throw new ApiError('BAD_ARGUMENTS', `suggest: ${alsoMasks.length} --also-mask for ${alsoImages.length} --also image(s)`);
+      const also = alsoImages.map((a, i) => ({ image: where(a), mask: alsoMasks[i] ? where(alsoMasks[i]!) : null }));
       const model = typeof opts['model'] === 'string' ? opts['model'] : undefined;
       const vertexBudget = opts['vertices'] !== undefined ? Math.round(lonLat('vertices', opts['vertices'], [4, 10000])) : undefined;
       if (opts['view'] !== undefined) {
         const bbox = checkBox('view', numbers('view', opts['view'], 4));
         const minAreaM2 = opts['min-area'] !== undefined ? lonLat('min-area', opts['min-area'], [0, 1e9]) : undefined;
-        const r = await client.propose({ image: path, mask, bbox, model, minAreaM2, vertexBudget });
-        return { value: r, text: `${r.proposals.length} proposals in ${r.windows} window(s), ${Math.round(r.ms)} ms (${r.model.id}, ${r.executionProvider})` };
+        const r = await client.propose({ image: path, mask, also, bbox, model, minAreaM2, vertexBudget });
+        return { value: r, text: `${r.proposals.length} proposals in ${r.windows} window(s)${r.otherDates.length ? ` with ${r.otherDates.length} other date(s)` : ''}, ${Math.round(r.ms)} ms (${r.model.id}, ${r.executionProvider})${r.warnings.length ? `\n${r.warnings.join('\n')}` : ''}` };
       }
       const box = opts['box'] !== undefined ? checkBox('box', numbers('box', opts['box'], 4)) : undefined;
       const hasClick = opts['lon'] !== undefined || opts['lat'] !== undefined;
@@ -113,9 +120,9 @@ export const suggestCommand: CliCommand = {
       const lon = hasClick ? lonLat('lon', opts['lon'], [-180, 180]) : undefined;
       const lat = hasClick ? lonLat('lat', opts['lat'], [-90, 90]) : undefined;
       const negatives = ((opts['negative'] as string[] | undefined) ?? []).map((n) => numbers('negative', n, 2) as [number, number]);
-      const r = await client.suggest({ image: path, mask, lon, lat, box, negatives, model, vertexBudget });
+      const r = await client.suggest({ image: path, mask, also, lon, lat, box, negatives, model, vertexBudget });
       const value = { ...r, ms: Math.round(r.ms.total * 10) / 10, timings: r.ms };
-      const text = `${r.vertices}-vertex polygon, ${(r.areaM2 / 1e4).toFixed(2)} ha, score ${r.score} (${r.model.id}, ${r.executionProvider}, ${value.ms} ms)${r.warnings.length ? `\n${r.warnings.join('\n')}` : ''}\n${JSON.stringify(r.polygon)}`;
+      const text = `${r.vertices}-vertex polygon, ${(r.areaM2 / 1e4).toFixed(2)} ha, score ${r.score}${r.otherDates.length ? ` with ${r.otherDates.length} other date(s)` : ''} (${r.model.id}, ${r.executionProvider}, ${value.ms} ms)${r.warnings.length ? `\n${r.warnings.join('\n')}` : ''}\n${JSON.stringify(r.polygon)}`;
       return { value, text };
     } finally {
       await client.close();
