@@ -5,8 +5,10 @@
  *   windows, and per-click time after it (region growing + polygon); targets < 500 ms / window
  *   and < 50 ms / click on 2 cores. Baseline: the same network computed in TypeScript
  *   (filter-bank.ts + mlp.ts + context.ts) on one window, in this run.
+ *   With the synthetic quad, also fresh windows with the off-season quad averaged in (two dates).
  * - quality on a held-out synthetic world (seed 9001: never used in training or tuning): median
- *   click IoU (target >= 0.9) and whole-view recall at IoU > 0.5 (target >= 85%) per scene;
+ *   click IoU (target >= 0.9) and whole-view recall at IoU > 0.5 (target >= 85%) per scene, by
+ *   field size (under / from 1 ha), and for each NICFI quad with the other season averaged in;
  *   and on the real PlanetScope chips of ../shared/realdata when present (reported).
  * - the GPU: WebGPU / CUDA tried; when one works its window and click times are printed too,
  *   otherwise `gpu.available: false` with why, and which provider the figures used.
@@ -45,6 +47,24 @@ function points(w: number, h: number, n: number): [number, number][] {
   const k = Math.ceil(Math.sqrt(n));
   for (let j = 0; j < k && out.length < n; j++) for (let i = 0; i < k && out.length < n; i++) out.push([((i + 0.5) / k) * w, ((j + 0.5) / k) * h]);
   return out;
+}
+
+/** Fresh windows of an image with other dates averaged in (the app's NICFI sites: both seasons). */
+async function timeWithDates(host: SuggestHost, image: string, also: string[], n: number): Promise<{ dates: number; window: ReturnType<typeof summarize>; read: ReturnType<typeof summarize> }> {
+  const img = await openImage(image);
+  const level = chooseLevel(img, 6);
+  const ll = levelToLonLat(img, level);
+  await img.close();
+  const windows: number[] = [], reads: number[] = [];
+  let dates = 1;
+  for (const [x, y] of points(level.width, level.height, n)) {
+    const [lon, lat] = ll(x, y);
+    const t = await host.timeWindow({ image, lon, lat, also: also.map((a) => ({ image: a })) });
+    dates = t.dates;
+    windows.push(t.processMs);
+    reads.push(t.readMs);
+  }
+  return { dates, window: summarize(windows), read: summarize(reads) };
 }
 
 async function timeHost(host: SuggestHost, image: string, n: number, model?: string): Promise<Timings> {
@@ -102,7 +122,18 @@ async function typescriptBaseline(image: string): Promise<{ name: string; n: num
   }
 }
 
-const pick = (s: SceneEval) => ({ scene: s.scene, pixelSizeM: s.pixelSizeM, clicks: s.clicks, medianIoU: +s.medianIoU.toFixed(3), q25IoU: +s.q25IoU.toFixed(3), atLeast90: +s.atLeast90.toFixed(3), fieldsInViews: s.fieldsInViews, recall50: +s.recall50.toFixed(3), proposals: s.proposals });
+const pick = (s: SceneEval) => ({
+  scene: s.scene,
+  pixelSizeM: s.pixelSizeM,
+  clicks: s.clicks,
+  medianIoU: +s.medianIoU.toFixed(3),
+  q25IoU: +s.q25IoU.toFixed(3),
+  atLeast90: +s.atLeast90.toFixed(3),
+  fieldsInViews: s.fieldsInViews,
+  recall50: +s.recall50.toFixed(3),
+  proposals: s.proposals,
+  bySize: s.bySize.map((b) => ({ ...b, medianIoU: +b.medianIoU.toFixed(3), recall50: +b.recall50.toFixed(3) })),
+});
 
 /** The registry's Benchmark shape (not imported: the registry imports this file). */
 type BenchOptions = Record<string, string | boolean | undefined>;
@@ -117,13 +148,18 @@ export const suggestBench: { name: string; summary: string; run(opts: BenchOptio
     try {
       ctx.say(`bench suggest: held-out synthetic world (seed ${HELD_OUT_SEED}) ...`);
       const quality = await evaluateSynthetic({ seed: HELD_OUT_SEED, host: cpu, workDir: join(work, 'synthetic'), maxClicks: 25 * n });
+      ctx.say('bench suggest: the NICFI quads with their other season ...');
+      const withOtherDate = await evaluateSynthetic({ seed: HELD_OUT_SEED, host: cpu, workDir: join(work, 'synthetic-dates'), maxClicks: 25 * n, scenes: ['nicfi_'], otherDates: true });
       const image = typeof opts['image'] === 'string' ? resolve(opts['image']) : join(work, 'synthetic', 'imagery', 'quad_2024-08-15.tif');
       ctx.say('bench suggest: CPU timings ...');
       const cpuT = await timeHost(cpu, image, n);
       const baseline = await typescriptBaseline(image);
+      const offSeason = join(work, 'synthetic', 'imagery', 'quad_2024-12-15.tif');
+      const twoDates = typeof opts['image'] === 'string' ? null : await timeWithDates(cpu, image, [offSeason], n);
       ctx.say('bench suggest: real PlanetScope chips ...');
       const real = realDataDir();
       const realEval = real ? await evaluateWhittier(cpu, real) : null;
+      const realDates = real ? await evaluateWhittier(cpu, real, undefined, true) : null;
       // GPU providers
       const gpu: Record<string, unknown> = { available: false };
       const tried: unknown[] = [];
@@ -160,14 +196,17 @@ export const suggestBench: { name: string; summary: string; run(opts: BenchOptio
         executionProvider: cpuT.provider,
         cores: availableParallelism(),
         window: { ...cpuT.window, read: cpuT.read, size: [512, 512, 4], target_ms: 500 },
+        ...(twoDates ? { windowWithOtherDate: { ...twoDates.window, read: twoDates.read, dates: twoDates.dates } } : {}),
         click: { ...cpuT.click, target_ms: 50 },
         baseline,
         quality: {
           heldOutSeed: HELD_OUT_SEED,
           scenes,
           planetscopeLike: { medianIoU: ps[0]?.medianIoU ?? null, recall50: ps[0]?.recall50 ?? null, targets: { medianIoU: 0.9, recall50: 0.85 } },
+          // each NICFI quad proposed with the other season of its quad averaged in, as the app does for a site with both
+          nicfiWithOtherDate: withOtherDate.scenes.map(pick),
         },
-        realdata: realEval ? { medianIoU: +realEval.medianIoU.toFixed(3), meanIoU: +realEval.meanIoU.toFixed(3), recall50: +realEval.recall50.toFixed(3), chips: realEval.chips, fields: realEval.fields, byDate: realEval.byDate } : { note: 'no ../shared/realdata here' },
+        realdata: realEval ? { medianIoU: +realEval.medianIoU.toFixed(3), meanIoU: +realEval.meanIoU.toFixed(3), recall50: +realEval.recall50.toFixed(3), chips: realEval.chips, fields: realEval.fields, byDate: realEval.byDate, ...(realDates ? { withOtherDates: { medianIoU: +realDates.medianIoU.toFixed(3), meanIoU: +realDates.meanIoU.toFixed(3), recall50: +realDates.recall50.toFixed(3) } } : {}) } : { note: 'no ../shared/realdata here' },
         gpu,
         sam: sam ?? { note: 'no SAM-family pair in the model folders' },
         image,

@@ -8,6 +8,8 @@
  *      one thread: deterministic) -> seeded samples -> MLP
  *   4. the region-merging model from click-like growth over the true fields' basins
  *   5. post-processing (watershed interior, neck, merge threshold) tuned on the merge seeds
+ *   (4 and 5 see each window alone and, where a grid has several dates, the dates' maps fused
+ *   as the host fuses a request's `also` images: common/suggest/fuse-dates.ts)
  * The default config draws each stage's scenes from its own seeds (stage 1: 1-7, stage 2: 8-11,
  * merging and tuning: 12-14): stage 2 and the merging model learn from maps as imperfect as on
  * unseen scenes (stage-1 maps of its own training scenes are cleaner than the held-out ones,
@@ -21,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { DenseNet } from '../../../common/suggest/merge-model';
+import { fuseDates } from '../../../common/suggest/fuse-dates';
 import { DEFAULT_SEGMENT_PARAMS, type SegmentParams } from '../../../common/suggest/segment';
 import { generateDemoWithInternals } from '../../demo/generate-demo';
 import { Rng } from '../../demo/rng';
@@ -101,7 +104,7 @@ export function toDense(m: MlpWeights): DenseNet {
   return { sizes: [...m.sizes], W: m.W.map((a) => [...a]), b: m.b.map((a) => [...a]), mean: [...m.mean], std: [...m.std] };
 }
 
-interface SceneWin { win: SceneWindow; truth: WindowTruth; pre: Preprocessed; scale: number }
+interface SceneWin { win: SceneWindow; truth: WindowTruth; pre: Preprocessed; scale: number; grid: string }
 
 /** The windows of every scene of one seed's synthetic world, with their truth. */
 async function* seedWindows(seed: number, cfg: BuildConfig, work: string): AsyncGenerator<SceneWin> {
@@ -112,7 +115,8 @@ async function* seedWindows(seed: number, cfg: BuildConfig, work: string): Async
     for (const win of sceneWindows(id, spec, r, cfg.window)) {
       const pre = preprocessWindow(win);
       if (pre.validFraction < 0.3) continue;
-      yield { win, truth: windowTruth(d.internals.world, spec, win), pre, scale };
+      const grid = [spec.epsg, spec.originX, spec.originY, spec.pixelSize, spec.width, spec.height, win.x0, win.y0].join();
+      yield { win, truth: windowTruth(d.internals.world, spec, win), pre, scale, grid };
     }
   }
 }
@@ -212,11 +216,21 @@ export async function buildBoundaryModel(cfg: BuildConfig = DEFAULT_BUILD, log: 
     const full = await session(buildBoundaryGraph(weights).encode(ENCODE_META));
     const wins: TuningWindow[] = [];
     for (const seed of cfg.mergeSeeds) {
-      for await (const { win, truth, pre } of seedWindows(seed, cfg, work)) {
+      // the same window in every date of a grid (the two NICFI quads), fused as the host fuses them
+      const byGrid = new Map<string, TuningWindow[]>();
+      for await (const { win, truth, pre, grid } of seedWindows(seed, cfg, work)) {
         const N = win.width * win.height;
         const out = await full.run({ [INPUT_NAME]: new ort.Tensor('float32', pre.input, [1, cfg.bank.channels, win.height, win.width]) });
         const maps = out[OUTPUT_NAME]!.data as Float32Array;
-        wins.push({ sceneId: win.sceneId, truth, map: { width: win.width, height: win.height, boundary: maps.slice(0, N), extent: maps.slice(N, 2 * N), valid: pre.valid, channels: pre.input } });
+        const boundary = maps.slice(0, N), extent = maps.slice(N, 2 * N);
+        for (let i = 0; i < N; i++) if (!pre.valid[i]) { boundary[i] = 1; extent[i] = 0; }
+        const tw: TuningWindow = { sceneId: win.sceneId, truth, map: { width: win.width, height: win.height, boundary, extent, valid: pre.valid, channels: pre.input } };
+        wins.push(tw);
+        byGrid.set(grid, [...(byGrid.get(grid) ?? []), tw]);
+      }
+      for (const same of byGrid.values()) {
+        if (same.length < 2) continue;
+        wins.push({ sceneId: `dates:${same.map((w) => w.sceneId).join('+')}`, truth: same[0]!.truth, map: fuseDates(same.map((w) => w.map)) });
       }
       say(`merge: seed ${seed} mapped`);
     }

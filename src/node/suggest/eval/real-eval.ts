@@ -35,7 +35,8 @@ export interface RealEval {
   proposals: number;
 }
 
-export async function evaluateWhittier(host: SuggestHost, root: string, model?: string): Promise<RealEval | null> {
+/** `otherDates`: each chip with every other date of the series given as `also` (averaged in where on the same grid). */
+export async function evaluateWhittier(host: SuggestHost, root: string, model?: string, otherDates = false): Promise<RealEval | null> {
   const base = join(root, 'imagery/planetscope_whittier_MA');
   const shp = join(base, 'field_polygons_qgis_shapefile/whittier.shp');
   const series = join(base, 'utm19n_timeseries');
@@ -46,16 +47,20 @@ export async function evaluateWhittier(host: SuggestHost, root: string, model?: 
   const all: number[] = [];
   const byDate: RealEval['byDate'] = [];
   let hits = 0, tried = 0, proposals = 0;
+  const maskOf = (chip: string) => {
+    const m = join(series, chip.replace('_BGRN_SR_clip.tif', '_udm2_clip.tif'));
+    return existsSync(m) ? m : null;
+  };
   for (const chip of chips) {
     const image = join(series, chip);
-    const maskFile = join(series, chip.replace('_BGRN_SR_clip.tif', '_udm2_clip.tif'));
-    const mask = existsSync(maskFile) ? maskFile : null;
+    const mask = maskOf(chip);
+    const also = otherDates ? chips.filter((c) => c !== chip).map((c) => ({ image: join(series, c), mask: maskOf(c) })) : [];
     const date = /_(\d{4}-\d{2}-\d{2})_/.exec(chip)?.[1] ?? chip;
     const ious: number[] = [];
     for (const f of fields) {
       const [lon, lat] = interiorPoint(f);
       try {
-        const r = await host.suggest({ image, mask, lon, lat, model });
+        const r = await host.suggest({ image, mask, also, lon, lat, model });
         ious.push(iou(r.polygon, f));
       } catch {
         ious.push(0);
@@ -68,7 +73,7 @@ export async function evaluateWhittier(host: SuggestHost, root: string, model?: 
     const bbox = img.bounds4326;
     await img.close();
     try {
-      const props = (await host.propose({ image, mask, bbox, model })).proposals;
+      const props = (await host.propose({ image, mask, also, bbox, model })).proposals;
       proposals += props.length;
       for (const f of fields) {
         tried++;

@@ -9,7 +9,7 @@
  */
 import { join } from 'node:path';
 import type { Polygon } from '../../../common/geo/geojson';
-import { iou } from '../../../common/suggest/geo';
+import { areaM2, iou } from '../../../common/suggest/geo';
 import { generateDemoWithInternals } from '../../demo/generate-demo';
 import { SceneGrid } from '../../demo/grid';
 import { Rng } from '../../demo/rng';
@@ -29,6 +29,8 @@ export interface EvalOptions {
   /** whole-view proposals too (default true) */
   proposals?: boolean;
   tile?: number;
+  /** also give the host the world's other scenes of the same kind (both NICFI quads: the two seasons a labeller sees) */
+  otherDates?: boolean;
 }
 
 export interface SceneEval {
@@ -48,7 +50,19 @@ export interface SceneEval {
   clickMs: { median: number; p95: number };
   /** failed clicks (bad input: no field traced) */
   failed: number;
+  /** the same figures for fields under and from 1 ha (DOMAIN: 4.77 m imagery is too coarse for fields under ~1 ha) */
+  bySize: SizeEval[];
 }
+
+export interface SizeEval {
+  size: 'under1ha' | 'from1ha';
+  clicks: number;
+  medianIoU: number;
+  fieldsInViews: number;
+  recall50: number;
+}
+
+const HECTARE = 10_000;
 
 const q = (a: number[], p: number) => (a.length ? a[Math.min(a.length - 1, Math.floor(p * a.length))]! : NaN);
 
@@ -61,6 +75,7 @@ export async function evaluateSynthetic(o: EvalOptions): Promise<{ seed: number;
     const spec = d.internals.specs.get(scene.id)!, r = d.internals.rasters.get(scene.id)!;
     const grid = new SceneGrid(spec);
     const image = join(o.workDir, scene.file), mask = scene.udmFile ? join(o.workDir, scene.udmFile) : null;
+    const also = o.otherDates ? d.campaign.scenes.filter((x) => x.kind === scene.kind && x.id !== scene.id).map((x) => ({ image: join(o.workDir, x.file), mask: x.udmFile ? join(o.workDir, x.udmFile) : null })) : [];
     type Target = { field: number; lon: number; lat: number; tile: [number, number] };
     const targets: Target[] = [];
     const tiles: [number, number][] = [];
@@ -94,16 +109,26 @@ export async function evaluateSynthetic(o: EvalOptions): Promise<{ seed: number;
     // clicks in reading order, as a labeller works through a view (nearby clicks share windows)
     chosen = [...chosen].sort((a, b) => a.tile[1] - b.tile[1] || a.tile[0] - b.tile[0] || Math.round(b.lat * 2000) - Math.round(a.lat * 2000) || a.lon - b.lon);
     const truthOf = (i: number) => d.campaign.fields[i]!.polygon as Polygon;
+    const large = new Map<number, boolean>();
+    const isLarge = (i: number) => {
+      if (!large.has(i)) large.set(i, areaM2(truthOf(i)) >= HECTARE);
+      return large.get(i)!;
+    };
     const ious: number[] = [], ms: number[] = [];
+    const sized = { under1ha: { ious: [] as number[], views: 0, hits: 0 }, from1ha: { ious: [] as number[], views: 0, hits: 0 } };
+    const bucket = (i: number) => (isLarge(i) ? sized.from1ha : sized.under1ha);
     let failed = 0;
     for (const t of chosen) {
       try {
-        const res = await o.host.suggest({ image, mask, lon: t.lon, lat: t.lat, model: o.model });
-        ious.push(iou(res.polygon, truthOf(t.field)));
+        const res = await o.host.suggest({ image, mask, also, lon: t.lon, lat: t.lat, model: o.model });
+        const v = iou(res.polygon, truthOf(t.field));
+        ious.push(v);
+        bucket(t.field).ious.push(v);
         ms.push(res.ms.click + res.ms.polygon);
       } catch {
         failed++;
         ious.push(0);
+        bucket(t.field).ious.push(0);
       }
     }
     ious.sort((a, b) => a - b);
@@ -118,7 +143,9 @@ export async function evaluateSynthetic(o: EvalOptions): Promise<{ seed: number;
         const view: [number, number, number, number] = [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)];
         let props: { polygon: Polygon }[];
         try {
-          props = (await o.host.propose({ image, mask, bbox: view, model: o.model })).proposals;
+          // no cap that binds: a 512-px NICFI tile (2.4 km) holds up to ~300 fields, more than the
+          // app's default of 300 proposals per view would return (its views are a task's surroundings)
+          props = (await o.host.propose({ image, mask, also, bbox: view, model: o.model, max: 2000 })).proposals;
         } catch {
           props = [];
         }
@@ -126,13 +153,14 @@ export async function evaluateSynthetic(o: EvalOptions): Promise<{ seed: number;
         const matched = new Set<number>();
         for (const t of inTile) {
           inViews++;
+          bucket(t.field).views++;
           const tp = truthOf(t.field);
           let best = 0, bi = -1;
           props.forEach((p, i) => {
             const v = iou(p.polygon, tp);
             if (v > best) { best = v; bi = i; }
           });
-          if (best > 0.5) { hits++; matched.add(bi); }
+          if (best > 0.5) { hits++; bucket(t.field).hits++; matched.add(bi); }
         }
         good += matched.size;
       }
@@ -152,6 +180,11 @@ export async function evaluateSynthetic(o: EvalOptions): Promise<{ seed: number;
       precision50: proposals ? good / proposals : NaN,
       clickMs: { median: q(ms, 0.5), p95: q(ms, 0.95) },
       failed,
+      bySize: (['under1ha', 'from1ha'] as const).map((size) => {
+        const b = sized[size];
+        b.ious.sort((x, y) => x - y);
+        return { size, clicks: b.ious.length, medianIoU: q(b.ious, 0.5), fieldsInViews: b.views, recall50: b.views ? b.hits / b.views : NaN };
+      }),
     });
   }
   return { seed: o.seed, scenes: out };
