@@ -14,7 +14,7 @@ import type { EditPolygon } from '../../src/common/editing/geom';
 import { borderMismatches, sharesBorder } from '../../src/common/editing/junctions';
 import { polygonProblem } from '../../src/common/editing/polygon-check';
 import type { Field } from '../../src/common/graph/field';
-import { hasChromium, launchBrowser, watchErrors } from './helpers/browser';
+import { hasChromium, launchBrowser, waitForBody, watchErrors } from './helpers/browser';
 import { demoCampaign, removeDemos, startServe, type RunningServe } from './helpers/server';
 
 const VIEWPORT = { width: 1280, height: 800 };
@@ -57,22 +57,8 @@ describe.skipIf(!hasChromium)('the editor (headless Chromium + fieldmark serve)'
     return page.evaluate(() => ({ ...document.body.dataset }) as Record<string, string>);
   }
 
-  /** Waits for body data-* values; fails early with the UI's banners. */
-  async function waitFor(what: string, want: Record<string, string>, allowBanners = false): Promise<void> {
-    try {
-      await page.waitForFunction(
-        ([w, ok]) => Object.entries(w).every(([k, v]) => document.body.dataset[k] === v) || (!ok && document.querySelector('.banner') !== null),
-        [want, allowBanners] as const,
-        { timeout: 20_000 },
-      );
-    } catch (e) {
-      throw new Error(`${what}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}; body ${JSON.stringify(await body())}; errors ${JSON.stringify(errors)}`);
-    }
-    if (!allowBanners) {
-      const banners = await page.locator('.banner').allTextContents();
-      if (banners.length) throw new Error(`${what}: the UI shows errors: ${JSON.stringify(banners)}`);
-    }
-  }
+  /** Waits for body data-* values; fails early with the UI's banners unless they are expected. */
+  const waitFor = (what: string, want: Record<string, string>, allowBanners = false) => waitForBody(page, errors, what, want, { timeout: 20_000, banners: allowBanners ? 'ignore' : 'fail' });
 
   /** The cell centre in page pixels and a function from offsets (px) to page positions. */
   let cx = 0;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SiteDetail, SiteSummary } from '../../src/common/api/contract';
-import { hasChromium, launchBrowser, watchErrors } from './helpers/browser';
+import { hasChromium, launchBrowser, waitForBody as waitForBodyOf, watchErrors } from './helpers/browser';
 import { decodePng, distinctColours, meanDifference, pixel, type Image, type Rect } from './helpers/png';
 import { demoCampaign, removeDemos, ROOT, startServe, type RunningServe } from './helpers/server';
 
@@ -57,24 +57,7 @@ describe.skipIf(!hasChromium)('renderer foundation (headless Chromium + fieldmar
     return decodePng(await page.screenshot({ type: 'png' }));
   }
 
-  /**
-   * Waits until `body` carries every given data-* value (e.g. {siteId, ready: 'true'}); stops
-   * early with the UI's error banners, if any show up. (A function, not a string: the page's CSP
-   * forbids eval.)
-   */
-  async function waitForBody(what: string, want: Record<string, string>): Promise<void> {
-    try {
-      await page.waitForFunction(
-        (w) => Object.entries(w).every(([k, v]) => document.body.dataset[k] === v) || document.querySelector('.banner') !== null,
-        want,
-        { timeout: 30_000 },
-      );
-    } catch (e) {
-      throw new Error(`${what}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}; errors: ${JSON.stringify(errors)}`);
-    }
-    const banners = await page.locator('.banner').allTextContents();
-    if (banners.length) throw new Error(`${what}: the UI shows errors: ${JSON.stringify(banners)}; console: ${JSON.stringify(errors)}`);
-  }
+  const waitForBody = (what: string, want: Record<string, string>) => waitForBodyOf(page, errors, what, want);
 
   /** Waits until `body[data-site-id]` names the site and its view's tiles are loaded. */
   async function waitForSite(id: string): Promise<void> {

@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SiteDetail, SiteRisk, SiteSummary } from '../../src/common/api/contract';
-import { hasChromium, launchBrowser, watchErrors } from './helpers/browser';
+import { hasChromium, launchBrowser, waitForBody as waitForBodyOf, watchErrors } from './helpers/browser';
 import { decodePng, meanDifference, pixel, type Image, type Rect } from './helpers/png';
 import { demoCampaign, removeDemos, ROOT, startServe, type RunningServe } from './helpers/server';
 import { hashToken } from '../../src/node/store/campaign.repo';
@@ -98,16 +98,7 @@ describe.skipIf(!hasChromium)('quality and date comparison (headless Chromium + 
     return decodePng(await page.screenshot({ type: 'png' }));
   }
 
-  /** Waits until body carries every data-* value; stops early on an error banner. */
-  async function waitForBody(what: string, want: Record<string, string>): Promise<void> {
-    try {
-      await page.waitForFunction((w) => Object.entries(w).every(([k, v]) => document.body.dataset[k] === v) || document.querySelector('.banner') !== null, want, { timeout: 30_000 });
-    } catch (e) {
-      throw new Error(`${what}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}; errors: ${JSON.stringify(errors)}`);
-    }
-    const banners = await page.locator('.banner').allTextContents();
-    if (banners.length) throw new Error(`${what}: the UI shows errors: ${JSON.stringify(banners)}; console: ${JSON.stringify(errors)}`);
-  }
+  const waitForBody = (what: string, want: Record<string, string>) => waitForBodyOf(page, errors, what, want);
 
   /** Two animation frames: the map has drawn what the last change asked for. */
   async function frames(): Promise<void> {

@@ -13,9 +13,9 @@ import type { TaskState } from '../../src/common/api/contract';
 import type { SuggestionResult, SuggestionTelemetry, ViewProposals } from '../../src/common/api/suggest-contract';
 import { intersection } from '../../src/common/editing/clip';
 import type { EditPolygon, XY } from '../../src/common/editing/geom';
-import { hasChromium, launchBrowser, watchErrors } from './helpers/browser';
+import { hasChromium, launchBrowser, waitForBody, watchErrors } from './helpers/browser';
 import { demoCampaign, removeDemos, startServe, type RunningServe } from './helpers/server';
-import { areaM2, inside, interior, screenPoint, stagedPolygon, touchingPair, waitForBody } from './helpers/suggest-geo';
+import { areaM2, inside, interior, screenPoint, stagedPolygon, touchingPair } from './helpers/suggest-geo';
 
 describe.skipIf(!hasChromium)('suggestion walk (headless Chromium + fieldmark serve)', () => {
   let serve: RunningServe;
@@ -60,7 +60,7 @@ describe.skipIf(!hasChromium)('suggestion walk (headless Chromium + fieldmark se
   });
 
   const body = () => page.evaluate(() => ({ ...document.body.dataset }) as Record<string, string>);
-  const wait = (what: string, want: Record<string, string>, timeout?: number) => waitForBody(page, errors, what, want, timeout);
+  const wait = (what: string, want: Record<string, string>, timeout = 20_000) => waitForBody(page, errors, what, want, { timeout });
   const click = async (p: XY) => {
     const [x, y] = await screenPoint(page, p);
     await page.mouse.click(x, y);

@@ -12,7 +12,7 @@ import type { SuggestionTelemetry } from '../../src/common/api/suggest-contract'
 import { intersection } from '../../src/common/editing/clip';
 import type { EditPolygon, XY } from '../../src/common/editing/geom';
 import { laea } from '../../src/common/quality/project';
-import { hasChromium, launchBrowser, watchErrors } from './helpers/browser';
+import { hasChromium, launchBrowser, waitForBody, watchErrors } from './helpers/browser';
 import { demoCampaign, removeDemos, startServe, type RunningServe } from './helpers/server';
 import { areaM2, inside, interior } from './helpers/suggest-geo';
 
@@ -71,14 +71,7 @@ describe.skipIf(!hasChromium)('suggest mode (headless Chromium + fieldmark serve
     removeDemos();
   });
 
-  async function waitFor(what: string, want: Record<string, string>): Promise<void> {
-    try {
-      await page.waitForFunction((w) => Object.entries(w).every(([k, v]) => document.body.dataset[k] === v), want, { timeout: 20_000 });
-    } catch (e) {
-      const d = await page.evaluate(() => ({ ...document.body.dataset }));
-      throw new Error(`${what}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}; body ${JSON.stringify(d)}; errors ${JSON.stringify(errors)}`);
-    }
-  }
+  const waitFor = (what: string, want: Record<string, string>) => waitForBody(page, errors, what, want, { timeout: 20_000 });
 
   function suggested(): { geometry: EditPolygon; key: string }[] {
     const db = new Database(dbPath, { readonly: true });

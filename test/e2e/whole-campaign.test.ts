@@ -22,7 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabellerTableRow, ReviewQueueItem, TaskState } from '../../src/common/api/contract';
 import { bboxPolygon, type BBox } from '../../src/common/geo/geojson';
 import { writeFixtureScene } from '../fixtures/campaign-fixture';
-import { hasChromium, launchBrowser, watchErrors } from './helpers/browser';
+import { hasChromium, launchBrowser, waitForBody, watchErrors } from './helpers/browser';
 import { CLI, ROOT, startServe, type RunningServe } from './helpers/server';
 
 const VIEWPORT = { width: 1400, height: 900 };
@@ -62,16 +62,8 @@ describe.skipIf(!hasChromium)('a whole campaign in the UI: set up, two labellers
     }
   }
 
-  /** Waits for body data-* values; fails with the page's banners and console errors. */
-  async function waitBody(page: Page, what: string, want: Record<string, string>): Promise<void> {
-    try {
-      await page.waitForFunction((w) => Object.entries(w).every(([k, v]) => document.body.dataset[k] === v), want, { timeout: 30_000 });
-    } catch (e) {
-      const banners = await page.locator('.banner').allTextContents();
-      const body = await page.evaluate(() => JSON.stringify(document.body.dataset));
-      throw new Error(`${what}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}; body ${body}; banners ${JSON.stringify(banners)}`);
-    }
-  }
+  /** Waits for body data-* values (banners may show: a refused sign-in is one); fails with them and the body. */
+  const waitBody = (page: Page, what: string, want: Record<string, string>) => waitForBody(page, [], what, want, { banners: 'ignore' });
 
   /** Waits for a setup form's one-line status to settle; it must say ok (else its message fails the test). */
   async function formDone(page: Page, status: string): Promise<void> {

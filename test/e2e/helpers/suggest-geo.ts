@@ -82,13 +82,3 @@ export async function stagedPolygon(page: Page): Promise<EditPolygon | null> {
     return (f?.geometry ?? null) as never;
   });
 }
-
-/** Waits until body data-* holds `want`; on timeout the error names what, the body's data and the page errors. */
-export async function waitForBody(page: Page, errors: string[], what: string, want: Record<string, string>, timeout = 20_000): Promise<void> {
-  try {
-    await page.waitForFunction((w) => Object.entries(w).every(([k, v]) => document.body.dataset[k] === v), want, { timeout });
-  } catch (e) {
-    const d = await page.evaluate(() => ({ ...document.body.dataset }));
-    throw new Error(`${what}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}; body ${JSON.stringify(d)}; errors ${JSON.stringify(errors)}`);
-  }
-}
