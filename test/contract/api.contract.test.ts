@@ -4,13 +4,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller, FieldmarkApi } from '../../src/common/api/contract';
-import { ApiError } from '../../src/common/api/errors';
 import type { RunningServer } from '../../src/node/server/http-server';
 import type { FieldmarkService } from '../../src/node/service/fieldmark-service';
 import { openService } from '../../src/node/service/open-service';
 import { scoreCampaign } from '../../src/node/quality/score-campaign';
 import { makeMiniCampaign, MINI } from '../fixtures/mini-campaign';
-import { httpClient, httpRaw, inProcessClient, inProcessRaw, startTestServer, type RawCall } from './transports';
+import { codeOf, httpClient, httpRaw, inProcessClient, inProcessRaw, startTestServer, type RawCall } from './transports';
 
 let service: FieldmarkService;
 let localServer: RunningServer;
@@ -51,15 +50,6 @@ const transports: Transport[] = [
   },
 ];
 
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'OK';
-  } catch (e) {
-    expect(e).toBeInstanceOf(ApiError);
-    return (e as ApiError).code;
-  }
-}
 
 describe.each(transports)('API contract over $name', (t) => {
   it('getAppInfo names the campaign and the caller', async () => {

@@ -8,31 +8,17 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FieldmarkApi } from '../../src/common/api/contract';
 import { ApiError } from '../../src/common/api/errors';
 import { scoreCampaign } from '../../src/node/quality/score-campaign';
 import type { RunningServer } from '../../src/node/server/http-server';
 import { exportLayers } from '../../src/node/store/export-labels';
 import { makeCampaignFixture, mapAndSubmit, PASSWORD, type CampaignFixture } from '../fixtures/campaign-fixture';
-import { httpClient, httpRaw, inProcessClient, inProcessRaw, startTestServer, type RawCall } from './transports';
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'OK';
-  } catch (e) {
-    return e instanceof ApiError ? e.code : String(e);
-  }
-}
+import { campaignCallers, codeOf, httpClient, inProcessClient, startTestServer } from './transports';
 
 describe.each(['in-process', 'http'])('campaign API over %s', (transport) => {
   let fx: CampaignFixture;
   let server: RunningServer;
-  type Who = 'a' | 'b' | 'c' | 'd' | 'sup';
-  const api = (who: Who): FieldmarkApi =>
-    transport === 'http' ? httpClient(server.url, fx.users[who].token) : inProcessClient(fx.service, { userId: fx.users[who].id, role: who === 'sup' ? 'supervisor' : 'labeller' });
-  const raw = (who: Who): RawCall =>
-    transport === 'http' ? httpRaw(server.url, fx.users[who].token) : inProcessRaw(fx.service, { userId: fx.users[who].id, role: who === 'sup' ? 'supervisor' : 'labeller' });
+  const { api, raw } = campaignCallers(transport, () => fx, () => server);
 
   beforeAll(async () => {
     fx = await makeCampaignFixture({}, { scene: true });
@@ -135,9 +121,7 @@ describe.each(['in-process', 'http'])('campaign API over %s', (transport) => {
 describe.each(['in-process', 'http'])('supervisor review over %s', (transport) => {
   let fx: CampaignFixture;
   let server: RunningServer;
-  type Who = 'a' | 'b' | 'c' | 'd' | 'sup';
-  const api = (who: Who): FieldmarkApi =>
-    transport === 'http' ? httpClient(server.url, fx.users[who].token) : inProcessClient(fx.service, { userId: fx.users[who].id, role: who === 'sup' ? 'supervisor' : 'labeller' });
+  const { api } = campaignCallers(transport, () => fx, () => server);
   const ids: Record<string, number> = {};
 
   beforeAll(async () => {

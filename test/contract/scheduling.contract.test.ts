@@ -4,28 +4,16 @@
  * first, never the same site twice, untrusted work re-served, abandonment after the deadline.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FieldmarkApi } from '../../src/common/api/contract';
 import { ApiError } from '../../src/common/api/errors';
 import { requestTask } from '../../src/node/campaign/scheduler';
 import type { RunningServer } from '../../src/node/server/http-server';
 import { makeCampaignFixture, mapAndSubmit, type CampaignFixture } from '../fixtures/campaign-fixture';
-import { httpClient, inProcessClient, startTestServer } from './transports';
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'OK';
-  } catch (e) {
-    return e instanceof ApiError ? e.code : String(e);
-  }
-}
+import { campaignCallers, codeOf, startTestServer, type Who } from './transports';
 
 describe.each(['in-process', 'http'])('scheduling over %s', (transport) => {
   let fx: CampaignFixture;
   let server: RunningServer;
-  type Who = 'a' | 'b' | 'c' | 'd' | 'sup';
-  const api = (who: Who): FieldmarkApi =>
-    transport === 'http' ? httpClient(server.url, fx.users[who].token) : inProcessClient(fx.service, { userId: fx.users[who].id, role: who === 'sup' ? 'supervisor' : 'labeller' });
+  const { api } = campaignCallers(transport, () => fx, () => server);
   const statusOf = async (siteId: string, who: Who) => (await fx.admin.getSite(siteId)).assignments.find((x) => x.labellerId === fx.users[who].id)?.status;
 
   beforeAll(async () => {
