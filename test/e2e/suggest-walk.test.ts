@@ -7,19 +7,20 @@
  * removes the second and brings its proposal back as the current one; Esc stops.
  */
 import Database from 'better-sqlite3';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskState } from '../../src/common/api/contract';
 import type { SuggestionResult, SuggestionTelemetry, ViewProposals } from '../../src/common/api/suggest-contract';
 import { intersection } from '../../src/common/editing/clip';
 import type { EditPolygon, XY } from '../../src/common/editing/geom';
-import { hasChromium, launchBrowser, waitForBody, watchErrors } from './helpers/browser';
-import { demoCampaign, removeDemos, startServe, type RunningServe } from './helpers/server';
-import { areaM2, inside, interior, screenPoint, stagedPolygon, touchingPair } from './helpers/suggest-geo';
+import { hasChromium, waitForBody } from './helpers/browser';
+import type { RunningServe } from './helpers/server';
+import { closeSuggestWorld, suggestWorld, type SuggestWorld } from './helpers/suggest-world';
+import { areaM2, inside, interior, screenPoint, stagedPolygon } from './helpers/suggest-geo';
 
 describe.skipIf(!hasChromium)('suggestion walk (headless Chromium + fieldmark serve)', () => {
+  let world: SuggestWorld;
   let serve: RunningServe;
-  let browser: Browser;
   let page: Page;
   let errors: string[];
   let dbPath: string;
@@ -28,36 +29,15 @@ describe.skipIf(!hasChromium)('suggestion walk (headless Chromium + fieldmark se
   let truth: EditPolygon[] = [];
 
   beforeAll(async () => {
-    const [demo, br] = await Promise.all([demoCampaign({ sites: 6, seed: 7 }), launchBrowser()]);
-    browser = br;
-    dbPath = demo.db;
-    const db = new Database(dbPath);
-    const site = db.prepare('SELECT id, cell FROM sites WHERE cls = 2 ORDER BY id LIMIT 1').get() as { id: string; cell: string };
-    const lab = db.prepare('SELECT id FROM labellers WHERE id NOT IN (SELECT labeller_id FROM assignments WHERE site_id = ?) ORDER BY id').pluck().get(site.id) as string;
-    task = Number(db.prepare(`INSERT INTO assignments (site_id, labeller_id, status, started_at) VALUES (?, ?, 'assigned', '2030-02-01T08:00:00Z')`).run(site.id, lab).lastInsertRowid);
-    const cell = (JSON.parse(site.cell) as EditPolygon).coordinates[0]!;
-    truth = (db.prepare('SELECT geometry FROM truth_fields').pluck().all() as string[])
-      .map((g) => JSON.parse(g) as EditPolygon)
-      .filter((g) => g.type === 'Polygon' && g.coordinates[0]!.every((p) => inside(p, cell)) && areaM2([g]) > 3000)
-      .sort((x, y) => areaM2([y]) - areaM2([x]));
-    db.close();
-    const pair = touchingPair(truth);
-    expect(pair, 'two touching true fields in a Class 2 cell').toBeDefined();
-    first = pair![0];
-    serve = await startServe(dbPath);
-    const state = await serve.api<TaskState>('openTask', task);
-    await serve.api('editTask', task, state.revision, { type: 'field.add', id: 'fA', category: state.categories[0]!.id, geometry: first, trim: 0 });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
-    errors = watchErrors(page);
+    world = await suggestWorld();
+    ({ serve, page, errors, dbPath, task, truth } = world);
+    first = world.pair[0];
     await page.goto(`${serve.url.replace(/\/?(\?.*)?$/, '/')}?test=1#task=${task}`);
     await waitForBody(page, errors, 'the task opens', { editor: 'open', taskId: String(task), ready: 'true', mode: 'select', fields: '1' });
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    removeDemos();
-  });
+  afterAll(() => closeSuggestWorld(world));
+
 
   const body = () => page.evaluate(() => ({ ...document.body.dataset }) as Record<string, string>);
   const wait = (what: string, want: Record<string, string>, timeout = 20_000) => waitForBody(page, errors, what, want, { timeout });

@@ -5,20 +5,19 @@
  * shares border vertices with it; undo: gone and the preview is back; redo: back. No console errors.
  */
 import Database from 'better-sqlite3';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TaskState } from '../../src/common/api/contract';
 import type { SuggestionTelemetry } from '../../src/common/api/suggest-contract';
 import { intersection } from '../../src/common/editing/clip';
 import type { EditPolygon, XY } from '../../src/common/editing/geom';
-import { laea } from '../../src/common/quality/project';
-import { hasChromium, launchBrowser, waitForBody, watchErrors } from './helpers/browser';
-import { demoCampaign, removeDemos, startServe, type RunningServe } from './helpers/server';
+import { hasChromium, waitForBody } from './helpers/browser';
+import type { RunningServe } from './helpers/server';
+import { closeSuggestWorld, suggestWorld, type SuggestWorld } from './helpers/suggest-world';
 import { areaM2, inside, interior } from './helpers/suggest-geo';
 
 describe.skipIf(!hasChromium)('suggest mode (headless Chromium + fieldmark serve)', () => {
+  let world: SuggestWorld;
   let serve: RunningServe;
-  let browser: Browser;
   let page: Page;
   let errors: string[];
   let dbPath: string;
@@ -27,49 +26,13 @@ describe.skipIf(!hasChromium)('suggest mode (headless Chromium + fieldmark serve
   let b: EditPolygon;
 
   beforeAll(async () => {
-    const [demo, br] = await Promise.all([demoCampaign({ sites: 6, seed: 7 }), launchBrowser()]);
-    browser = br;
-    dbPath = demo.db;
-    const db = new Database(dbPath);
-    const site = db.prepare('SELECT id, cell FROM sites WHERE cls = 2 ORDER BY id LIMIT 1').get() as { id: string; cell: string };
-    const lab = db.prepare('SELECT id FROM labellers WHERE id NOT IN (SELECT labeller_id FROM assignments WHERE site_id = ?) ORDER BY id').pluck().get(site.id) as string;
-    task = Number(db.prepare(`INSERT INTO assignments (site_id, labeller_id, status, started_at) VALUES (?, ?, 'assigned', '2030-02-01T08:00:00Z')`).run(site.id, lab).lastInsertRowid);
-    const cell = (JSON.parse(site.cell) as EditPolygon).coordinates[0]!;
-    const truth = (db.prepare('SELECT geometry FROM truth_fields').pluck().all() as string[])
-      .map((g) => JSON.parse(g) as EditPolygon)
-      .filter((g) => g.type === 'Polygon' && g.coordinates[0]!.every((p) => inside(p, cell)))
-      .map((g) => ({ g, area: areaM2([g]) }))
-      .filter((t) => t.area > 3000)
-      .sort((x, y) => y.area - x.area);
-    db.close();
-    // Two true fields that touch (a shared vertex within 1 m).
-    const near = (x: EditPolygon, y: EditPolygon) => {
-      const pr = laea(x.coordinates[0]![0]![0], x.coordinates[0]![0]![1]);
-      const py = y.coordinates[0]!.map(([u, v]) => pr.forward(u, v));
-      return x.coordinates[0]!.some(([u, v]) => {
-        const [px, pz] = pr.forward(u, v);
-        return py.some(([qx, qz]) => Math.hypot(qx - px, qz - pz) < 6);
-      });
-    };
-    outer: for (const s of truth)
-      for (const t of truth)
-        if (s !== t && near(s.g, t.g)) {
-          [a, b] = [s.g, t.g];
-          break outer;
-        }
-    expect(a, 'two touching true fields in a Class 2 cell').toBeDefined();
-    serve = await startServe(dbPath);
-    const state = await serve.api<TaskState>('openTask', task);
-    await serve.api('editTask', task, state.revision, { type: 'field.add', id: 'fA', category: state.categories[0]!.id, geometry: a, trim: 0 });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
-    errors = watchErrors(page);
+    world = await suggestWorld();
+    ({ serve, page, errors, dbPath, task } = world);
+    [a, b] = world.pair;
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    removeDemos();
-  });
+  afterAll(() => closeSuggestWorld(world));
+
 
   const waitFor = (what: string, want: Record<string, string>) => waitForBody(page, errors, what, want, { timeout: 20_000 });
 
