@@ -10,7 +10,7 @@ import { fuseDates } from '../../common/suggest/fuse-dates';
 import type { BoundaryMap } from '../../common/suggest/watershed';
 import { clickRegion, proposalMask, proposeRegions, segmenter, type PixelPrompt, type RegionMask, type Segmenter } from '../../common/suggest/segment';
 import { INPUT_CHANNELS, preprocess } from './boundary/preprocess';
-import { WindowCache, type EngineInfo, type ProcessedWindow, type SuggestionEngine } from './engine';
+import { datesKey, WindowCache, type EngineInfo, type ProcessedWindow, type SuggestionEngine } from './engine';
 import type { ImageWindow } from './image-window';
 import { readModelFile, type BoundaryManifest, type ModelEntry } from './model-manifest';
 import { defaultSessionFactory, selectSession, type ProviderOptions, type SessionLike } from './providers';
@@ -119,14 +119,13 @@ export class BoundaryEngine implements SuggestionEngine {
   }
 
   async processWindow(win: ImageWindow, others: ImageWindow[] = []): Promise<BoundaryWindow> {
-    const dates = others.filter((o) => o.width === win.width && o.height === win.height);
-    const key = [win.key, ...dates.map((o) => o.key)].join('+');
+    const key = datesKey([win.key, ...others.map((o) => o.key)]);
     const hit = this.cache.get(key);
     if (hit) return hit;
     const t0 = performance.now();
     const main = await this.maps(win);
     const all = [main.map];
-    for (const o of dates) all.push((await this.maps(o)).map);
+    for (const o of others) all.push((await this.maps(o)).map);
     const map = fuseDates(all);
     let usable = 0;
     for (let i = 0; i < map.valid.length; i++) usable += map.valid[i]!;

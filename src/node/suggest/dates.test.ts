@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { utmInverse } from '../demo/geo';
 import { fieldsScene, TEST_GEO, writeTestImage } from './fixtures.testutil';
+import { nearestDates } from './protocol';
 import { SuggestHost } from './suggest-host';
 
 let dir: string;
@@ -73,5 +74,12 @@ describe('other dates of the same grid', () => {
     } finally {
       await host.close();
     }
+  });
+
+  it('from a long series, the dates nearest the scene are taken (ties: the earlier)', () => {
+    const series = ['2024-01-15', '2024-03-15', '2024-05-15', '2024-06-15', '2024-07-15', '2024-09-15'].map((date) => ({ date }));
+    expect(nearestDates(series, '2024-06-01', 3).map((s) => s.date)).toEqual(['2024-06-15', '2024-05-15', '2024-07-15']);
+    expect(nearestDates([{ date: '2024-06-11' }, { date: '2024-06-21' }], '2024-06-16', 1)).toEqual([{ date: '2024-06-11' }]);
+    expect(nearestDates(series, '2024-06-01')).toHaveLength(6);
   });
 });

@@ -51,6 +51,11 @@ export interface SuggestionEngine {
   dispose(): Promise<void>;
 }
 
+/** The cache key of a window processed with other dates: its key and theirs, in order. */
+export function datesKey(keys: readonly string[]): string {
+  return keys.join('+');
+}
+
 /** A small LRU of per-window states. */
 export class WindowCache<V> {
   private readonly map = new Map<string, V>();

@@ -19,6 +19,13 @@ export interface HostOptions {
 /** other dates used at most (each costs one model run per window) */
 export const MAX_OTHER_DATES = 8;
 
+/** The `n` items dated nearest `date` (YYYY-MM-DD; ties: the earlier first): the other dates a request gets from a long series. */
+export function nearestDates<T extends { date: string }>(items: readonly T[], date: string, n = MAX_OTHER_DATES): T[] {
+  const day = (d: string) => Date.parse(`${d}T00:00:00Z`) / 86_400_000;
+  const d0 = day(date);
+  return [...items].sort((a, b) => Math.abs(day(a.date) - d0) - Math.abs(day(b.date) - d0) || a.date.localeCompare(b.date)).slice(0, n);
+}
+
 /** Another date of the same place (e.g. the off-season quad of a growing-season one). */
 export interface OtherDate {
   image: string;

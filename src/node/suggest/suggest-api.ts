@@ -14,7 +14,7 @@ import type { Db } from '../store/database';
 import { otherDatesOf, sceneById, type SceneRecord } from '../store/site.repo';
 import { SuggestClient } from './client';
 import { providerOrder } from './providers';
-import { MAX_OTHER_DATES } from './protocol';
+import { nearestDates } from './protocol';
 import { campaignSuggestionTelemetry } from './telemetry-db';
 
 export class SuggestRuntime {
@@ -76,14 +76,7 @@ function pathOf(db: Db, p: string): string {
 
 /** The images of a scene and (unless turned off) of its other dates the caller sees, for the host. */
 function imagesOf(db: Db, caller: Caller, scene: SceneRecord, otherDates = true) {
-  const days = (d: string) => Date.parse(`${d}T00:00:00Z`) / 86_400_000;
-  // the dates nearest the scene's when a grid has many (a monthly series)
-  const others = otherDates
-    ? otherDatesOf(db, scene)
-        .filter((o) => sees(db, caller, o.id))
-        .sort((a, b) => Math.abs(days(a.date) - days(scene.date)) - Math.abs(days(b.date) - days(scene.date)) || a.date.localeCompare(b.date))
-        .slice(0, MAX_OTHER_DATES)
-    : [];
+  const others = otherDates ? nearestDates(otherDatesOf(db, scene).filter((o) => sees(db, caller, o.id)), scene.date) : [];
   const image = (s: SceneRecord) => ({ image: pathOf(db, s.path), mask: s.maskPath ? pathOf(db, s.maskPath) : null });
   return {
     ...image(scene),

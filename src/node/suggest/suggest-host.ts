@@ -16,8 +16,8 @@ import { maskToPolygon } from '../../common/suggest/mask-polygon';
 import { PromptError, type PixelPrompt, type RegionMask } from '../../common/suggest/segment';
 import { openImage, type OpenedImage } from '../imagery/open-image';
 import { BoundaryEngine } from './boundary-engine';
-import type { EngineInfo, ProcessedWindow, SuggestionEngine } from './engine';
-import { chooseLevel, levelToLonLat, lonLatToLevel, pixelSizeM, placeWindow, readImageWindow, windowKey, workLevel, type WindowPlacement, type WorkLevel } from './image-window';
+import { datesKey, type EngineInfo, type ProcessedWindow, type SuggestionEngine } from './engine';
+import { chooseLevel, levelToLonLat, lonLatToLevel, pixelSizeM, placeWindow, readImageWindow, windowKey, workLevel, type ImageWindow, type WindowPlacement, type WorkLevel } from './image-window';
 import { findModel, listModels, modelDirs, type ModelEntry } from './model-manifest';
 import { MAX_OTHER_DATES, type HostInfo, type HostOptions, type OtherDate, type ProposeRequest, type ProposeResponse, type Proposal, type SuggestRequest, type SuggestResponse, type WindowTiming } from './protocol';
 import type { ProviderOptions } from './providers';
@@ -157,14 +157,17 @@ export class SuggestHost {
     return out;
   }
 
+  /** The window of the image and the same box in each other date (read together). */
+  private async readWindows(img: OpenedImage, mask: OpenedImage | null, p: WindowPlacement, dates: Dated[]): Promise<[ImageWindow, ImageWindow[]]> {
+    const [win, ...others] = await Promise.all([readImageWindow(img, p, mask), ...dates.map((d) => readImageWindow(d.img, { level: d.level, box: p.box }, d.mask))]);
+    return [win!, others];
+  }
+
   private async window(engine: SuggestionEngine, img: OpenedImage, mask: OpenedImage | null, p: WindowPlacement, dates: Dated[] = []): Promise<{ pw: ProcessedWindow; ms: number; cached: boolean }> {
-    const key = [windowKey(img, p, mask), ...dates.map((d) => windowKey(d.img, { level: d.level, box: p.box }, d.mask))].join('+');
-    const hit = engine.cached(key);
+    const hit = engine.cached(datesKey([windowKey(img, p, mask), ...dates.map((d) => windowKey(d.img, { level: d.level, box: p.box }, d.mask))]));
     if (hit) return { pw: hit, ms: 0, cached: true };
     const t0 = performance.now();
-    const win = await readImageWindow(img, p, mask);
-    const others = [];
-    for (const d of dates) others.push(await readImageWindow(d.img, { level: d.level, box: p.box }, d.mask));
+    const [win, others] = await this.readWindows(img, mask, p, dates);
     const pw = await engine.processWindow(win, others);
     return { pw, ms: performance.now() - t0, cached: false };
   }
@@ -353,9 +356,7 @@ export class SuggestHost {
     const [px, py] = lonLatToLevel(img, level)(req.lon, req.lat);
     const pl = placeWindow(level, px, py, engine.info.window.size);
     const t0 = performance.now();
-    const win = await readImageWindow(img, pl, null);
-    const others = [];
-    for (const d of dates) others.push(await readImageWindow(d.img, { level: d.level, box: pl.box }, null));
+    const [win, others] = await this.readWindows(img, null, pl, dates.map((d) => ({ ...d, mask: null })));
     const t1 = performance.now();
     for (const w of [win, ...others]) w.key = `${w.key}|bench-${t1}`;
     await engine.processWindow(win, others);

@@ -12,6 +12,7 @@ import { interiorPoint, iou } from '../../../common/suggest/geo';
 import { readLabels } from '../../interchange/index';
 import { openImage } from '../../imagery/open-image';
 import { builtinModelsDir } from '../model-manifest';
+import { nearestDates } from '../protocol';
 import type { SuggestHost } from '../suggest-host';
 
 export function realDataDir(): string | null {
@@ -35,7 +36,7 @@ export interface RealEval {
   proposals: number;
 }
 
-/** `otherDates`: each chip with every other date of the series given as `also` (averaged in where on the same grid). */
+/** `otherDates`: each chip with the series' other dates nearest it given as `also` (8 at most, as the app picks them). */
 export async function evaluateWhittier(host: SuggestHost, root: string, model?: string, otherDates = false): Promise<RealEval | null> {
   const base = join(root, 'imagery/planetscope_whittier_MA');
   const shp = join(base, 'field_polygons_qgis_shapefile/whittier.shp');
@@ -47,6 +48,7 @@ export async function evaluateWhittier(host: SuggestHost, root: string, model?: 
   const all: number[] = [];
   const byDate: RealEval['byDate'] = [];
   let hits = 0, tried = 0, proposals = 0;
+  const dateOf = (chip: string) => /_(\d{4}-\d{2}-\d{2})_/.exec(chip)?.[1] ?? chip;
   const maskOf = (chip: string) => {
     const m = join(series, chip.replace('_BGRN_SR_clip.tif', '_udm2_clip.tif'));
     return existsSync(m) ? m : null;
@@ -54,8 +56,8 @@ export async function evaluateWhittier(host: SuggestHost, root: string, model?: 
   for (const chip of chips) {
     const image = join(series, chip);
     const mask = maskOf(chip);
-    const also = otherDates ? chips.filter((c) => c !== chip).map((c) => ({ image: join(series, c), mask: maskOf(c) })) : [];
-    const date = /_(\d{4}-\d{2}-\d{2})_/.exec(chip)?.[1] ?? chip;
+    const also = otherDates ? nearestDates(chips.filter((c) => c !== chip).map((c) => ({ chip: c, date: dateOf(c) })), dateOf(chip)).map(({ chip: c }) => ({ image: join(series, c), mask: maskOf(c) })) : [];
+    const date = dateOf(chip);
     const ious: number[] = [];
     for (const f of fields) {
       const [lon, lat] = interiorPoint(f);
