@@ -7,7 +7,7 @@ import { IPC_CALL } from '../src/common/api/bridge';
 import { bootstrap, type BootOptions } from './app';
 import { chooseDb, dbFromArgv, ensureDb } from './config';
 import { FakeBrowserWindow, type FakeElectron } from './testing/fake-electron';
-import { fakeService } from './testing/fake-service';
+import { resetFakeElectron, testBootOptions } from './testing/boot-options';
 
 vi.mock('electron', async () => (await import('./testing/fake-electron')).createFakeElectron());
 const fake = electron as unknown as FakeElectron;
@@ -17,29 +17,11 @@ beforeEach(() => {
   userData = mkdtempSync(join(tmpdir(), 'fieldmark-userdata-'));
   fake.app.state.userData = userData;
   fake.app.state.singleInstance = true;
-  fake.calls.length = 0;
-  FakeBrowserWindow.instances.length = 0;
-  fake.ipcMain.handlers.clear();
-  vi.clearAllMocks();
+  resetFakeElectron(fake);
 });
 afterEach(() => rmSync(userData, { recursive: true, force: true }));
 
-function options(over: Partial<BootOptions> = {}) {
-  const { service } = fakeService();
-  const openService = vi.fn(async (_o: { dbPath: string }) => service);
-  const createDemoCampaign = vi.fn(async (o: { outDir: string; seed: number }) => ({ db: join(o.outDir, 'campaign.db') }));
-  const opts: BootOptions = {
-    openService,
-    createDemoCampaign,
-    rendererDir: '/app/dist/renderer',
-    preloadPath: '/app/dist/electron/preload.cjs',
-    connectPreloadPath: '/app/dist/electron/connect-preload.cjs',
-    argv: ['/usr/bin/electron', '/app/dist/electron/main.cjs'],
-    env: {},
-    ...over,
-  };
-  return { opts, service, openService, createDemoCampaign };
-}
+const options = (over: Partial<BootOptions> = {}) => testBootOptions([], over);
 
 describe('bootstrap', () => {
   it('registers the scheme before ready, then opens the service, app://, IPC and the window', async () => {

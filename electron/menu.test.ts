@@ -1,38 +1,21 @@
 import * as electron from 'electron';
 import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { bootstrap, type BootOptions } from './app';
+import { bootstrap } from './app';
 import { KEYBOARD_HELP_SCRIPT, menuTemplate, OPEN_DIALOG_FILTERS } from './menu';
 import { FakeBrowserWindow, menuItems, type FakeElectron, type MenuTemplate } from './testing/fake-electron';
-import { fakeService } from './testing/fake-service';
+import { resetFakeElectron, testBootOptions } from './testing/boot-options';
 
 vi.mock('electron', async () => (await import('./testing/fake-electron')).createFakeElectron());
 const fake = electron as unknown as FakeElectron;
 
-beforeEach(() => {
-  fake.calls.length = 0;
-  FakeBrowserWindow.instances.length = 0;
-  fake.ipcMain.handlers.clear();
-  fake.app.listeners.clear();
-  fake.app.isPackaged = false;
-  fake.dialog.openDialogAnswer = { canceled: true, filePaths: [] };
-  vi.clearAllMocks();
-});
+beforeEach(() => resetFakeElectron(fake));
 
 const actions = () => ({ openFile: vi.fn(), connect: vi.fn(), showKeyboardHelp: vi.fn() });
 const item = (t: MenuTemplate, id: string) => menuItems(t).find((i) => i.id === id)!;
 
 async function boot(argv: string[]) {
-  const { service } = fakeService();
-  const opts: BootOptions = {
-    openService: vi.fn(async () => service),
-    createDemoCampaign: vi.fn(async () => ({ db: '/x/campaign.db' })),
-    rendererDir: '/app/dist/renderer',
-    preloadPath: '/app/dist/electron/preload.cjs',
-    connectPreloadPath: '/app/dist/electron/connect-preload.cjs',
-    argv: ['/usr/bin/electron', '/app/dist/electron/main.cjs', ...argv],
-    env: {},
-  };
+  const { opts } = testBootOptions(argv);
   const booted = await bootstrap(opts)!;
   return { booted, template: fake.Menu.template! };
 }

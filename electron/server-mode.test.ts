@@ -1,37 +1,17 @@
 import * as electron from 'electron';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { IPC_CALL, IPC_CONNECT_SERVER } from '../src/common/api/bridge';
-import { bootstrap, type BootOptions } from './app';
+import { bootstrap } from './app';
 import { FakeBrowserWindow, navEvent, type FakeElectron } from './testing/fake-electron';
-import { fakeService } from './testing/fake-service';
+import { resetFakeElectron, testBootOptions } from './testing/boot-options';
 import { createServerWindow, SECURE_WEB_PREFERENCES } from './window';
 
 vi.mock('electron', async () => (await import('./testing/fake-electron')).createFakeElectron());
 const fake = electron as unknown as FakeElectron;
 
-beforeEach(() => {
-  fake.calls.length = 0;
-  FakeBrowserWindow.instances.length = 0;
-  fake.ipcMain.handlers.clear();
-  fake.app.listeners.clear(); // each test boots its own app
-  vi.clearAllMocks();
-});
+beforeEach(() => resetFakeElectron(fake));
 
-function options(argv: string[], env: Record<string, string> = {}) {
-  const { service } = fakeService();
-  const openService = vi.fn(async (_o: { dbPath: string }) => service);
-  const createDemoCampaign = vi.fn(async (_o: { outDir: string; seed: number }) => ({ db: '/x/campaign.db' }));
-  const opts: BootOptions = {
-    openService,
-    createDemoCampaign,
-    rendererDir: '/app/dist/renderer',
-    preloadPath: '/app/dist/electron/preload.cjs',
-    connectPreloadPath: '/app/dist/electron/connect-preload.cjs',
-    argv: ['/usr/bin/electron', '/app/dist/electron/main.cjs', ...argv],
-    env,
-  };
-  return { opts, openService, createDemoCampaign };
-}
+const options = (argv: string[], env: Record<string, string> = {}) => testBootOptions(argv, { env });
 
 describe('server mode (--server URL)', () => {
   it("loads the server's UI in a window without preload, without app:// or the local service", async () => {
